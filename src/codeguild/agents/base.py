@@ -28,6 +28,8 @@ class TaskSpec:
     name: str
     capability: str
     component: str | None = None
+    #: what to do when a capability covers several actions (e.g. "export_openapi" for DOCUMENT)
+    action: str = ""
     depends_on: tuple[str, ...] = ()
     priority: str = "p1"
     estimate_s: float = 0.1

@@ -1,0 +1,5 @@
+"""`python -m codeguild` is the CLI."""
+
+from codeguild.cli import app
+
+app(prog_name="codeguild")

@@ -1,0 +1,136 @@
+"""The command line: `codeguild generate "<requirement>"` and friends."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from contextlib import nullcontext
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from codeguild import __version__
+from codeguild.errors import CodeguildError
+from codeguild.events import EventBus
+from codeguild.progress import LiveTaskTable
+from codeguild.report import REPORT_MD, RunReport
+
+app = typer.Typer(
+    name="codeguild",
+    help="Cooperating agents that turn a plain-language requirement into a tested project.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+
+class ProjectTypeOption(StrEnum):
+    web_api = "web_api"
+    cli_tool = "cli_tool"
+    library = "library"
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"codeguild {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """codeguild: requirement in, tested project out."""
+
+
+@app.command()
+def generate(
+    requirement: Annotated[str, typer.Argument(help="What to build, in plain English.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder in which the project folder is created.")
+    ] = Path("."),
+    project_type: Annotated[
+        ProjectTypeOption | None,
+        typer.Option("--type", help="Force the project type instead of detecting it."),
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the run report as JSON on stdout.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the project folder if it already exists.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No live progress display.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+) -> None:
+    """Generate a project from REQUIREMENT: code, tests that ran and passed, docs and reports."""
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    from codeguild.pipeline import Pipeline  # heavy imports only when generating
+
+    bus = EventBus()
+    table = None if quiet else LiveTaskTable(err)
+    if table is not None:
+        bus.subscribe(table.on_event)
+    pipeline = Pipeline(bus=bus)
+    try:
+        with table if table is not None else nullcontext():
+            report = asyncio.run(
+                pipeline.generate(
+                    requirement,
+                    output,
+                    force=force,
+                    project_type=project_type.value if project_type else None,
+                )
+            )
+    except CodeguildError as exc:
+        if debug:
+            err.print_exception()
+        err.print(f"[bold red]error[/] [{exc.code}] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted: nothing was written to the output folder[/]")
+        raise typer.Exit(130) from None
+    if json_out:
+        sys.stdout.write(report.to_json())
+    else:
+        _print_summary(report)
+    if report.status != "passed":
+        raise typer.Exit(1)
+
+
+def _print_summary(report: RunReport) -> None:
+    colour = "green" if report.status == "passed" else "red"
+    out.print(
+        f"[bold {colour}]{report.status.upper()}[/] {report.project_name} "
+        f"({report.project_type}) in {report.total_s:.1f} s — {report.stop_reason}"
+    )
+    if report.tests:
+        t = report.tests
+        cov = t.get("coverage_percent")
+        cov_text = f", coverage {cov:.0f}%" if isinstance(cov, int | float) else ""
+        out.print(
+            f"tests: {t['passed']} passed, {t['failed']} failed, {t['errors']} errors{cov_text}"
+        )
+    for group in (report.review, report.security):
+        for check in group:
+            mark = "ok" if check["passed"] else "FAILED"
+            out.print(f"  {check['check']}: {mark} ({len(check['findings'])} finding(s))")
+    out.print(f"\nproject: {report.output_dir}")
+    out.print(f"report:  {Path(report.output_dir) / REPORT_MD}")
+    out.print("\nto run it:")
+    for line in report.how_to_run:
+        out.print(f"  {line}", highlight=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,24 @@
+"""Library recipe: Roman numerals (1..3999) with strict validation."""
+
+from codeguild.engines.builtin.recipes.base import Recipe, RecipeFile
+from codeguild.intent.models import ProjectType
+
+RECIPE = Recipe(
+    name="roman",
+    summary="Convert integers 1..3999 to Roman numerals and back, with strict validation.",
+    project_types=frozenset({ProjectType.LIBRARY}),
+    domain_sets=(
+        frozenset({"roman_numerals"}),
+        frozenset({"roman"}),
+        frozenset({"roman_numeral"}),
+    ),
+    keywords=(r"\broman\b",),
+    modules=(RecipeFile("roman.py", "library/recipes/roman.py.j2"),),
+    tests=(RecipeFile("test_roman.py", "library/recipes/test_roman.py.j2"),),
+    api=("to_roman", "from_roman", "is_roman", "InvalidRomanNumeralError"),
+    usage=(
+        "from {package} import to_roman, from_roman",
+        "to_roman(1994)  # 'MCMXCIV'",
+        "from_roman('MMXXIV')  # 2024",
+    ),
+)
