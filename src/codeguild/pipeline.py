@@ -36,9 +36,10 @@ from codeguild.intent.models import ProjectIntent
 from codeguild.intent.processor import IntentProcessor
 from codeguild.orchestration.graph import TaskGraph
 from codeguild.orchestration.manager import AgentManager
+from codeguild.orchestration.outcome import RunOutcome
 from codeguild.orchestration.patterns import IterationOutcome, Verdict, iterate
 from codeguild.orchestration.policies import FailurePolicy, RetryPolicy
-from codeguild.orchestration.scheduler import RunOutcome, Scheduler
+from codeguild.orchestration.scheduler import Scheduler
 from codeguild.quality.sandbox import Sandbox, SandboxLimits
 from codeguild.report import REPORT_JSON, REPORT_MD, RunReport, TaskReport
 
@@ -111,9 +112,7 @@ class Pipeline:
     def plan(self, intent: ProjectIntent) -> tuple[Plan, TaskGraph]:
         with self._stage("plan"):
             plan = Planner().plan(intent, self.engine.blueprint(intent))
-            graph = TaskGraph()
-            for task in plan.tasks:
-                graph.add(task)
+            graph = TaskGraph.from_tasks(plan.tasks)
         return plan, graph
 
     async def generate(
@@ -154,7 +153,7 @@ class Pipeline:
             with self._stage("execute"):
                 outcome = await self._execute(graph, ctx, agents)
             with self._stage("quality"):
-                iteration = await self._improve(ctx, agents, outcome)
+                iteration = await self._improve(ctx, agents, outcome, plan)
             report = self._report(
                 requirement, intent, plan, outcome, iteration, ctx, destination, started_at, t0
             )
@@ -192,8 +191,9 @@ class Pipeline:
         return outcome
 
     async def _improve(
-        self, ctx: RunContext, agents: _Agents, outcome: RunOutcome
+        self, ctx: RunContext, agents: _Agents, outcome: RunOutcome, plan: Plan
     ) -> IterationOutcome:
+        specs = {t.name: t for t in plan.tasks}
         latest = dict(outcome.results)
 
         async def improve(verdict: Verdict) -> list[str]:
@@ -204,12 +204,10 @@ class Pipeline:
             return await agents.coder.fix(ctx, flagged)
 
         async def evaluate() -> Verdict:
-            review_task = _check_task(outcome, REVIEW_TASK)
-            security_task = _check_task(outcome, SECURITY_TASK)
             tests, review, security = await asyncio.gather(
                 agents.tester.run(RUN_TESTS_TASK, ctx),
-                agents.reviewer.execute(review_task, ctx),
-                agents.security.execute(security_task, ctx),
+                agents.reviewer.execute(specs[REVIEW_TASK], ctx),
+                agents.security.execute(specs[SECURITY_TASK], ctx),
             )
             latest.update({RUN_TESTS_TASK: tests, REVIEW_TASK: review, SECURITY_TASK: security})
             return _verdict(latest, outcome)
@@ -287,10 +285,6 @@ class Pipeline:
             files=[*ctx.workspace.files(), REPORT_JSON, REPORT_MD],
             how_to_run=how_to_run,
         )
-
-
-def _check_task(outcome: RunOutcome, name: str):  # type: ignore[no-untyped-def]
-    return outcome.records[name].task
 
 
 def _verdict(results: dict[str, TaskResult], outcome: RunOutcome) -> Verdict:

@@ -70,9 +70,7 @@ def test_no_openapi_task_when_the_project_has_no_api() -> None:
 def test_plan_loads_into_a_task_graph_and_independent_tasks_share_a_level() -> None:
     from codeguild.orchestration.graph import TaskGraph
 
-    graph = TaskGraph()
-    for task in Planner().plan(_intent(), _blueprint()).tasks:
-        graph.add(task)
+    graph = TaskGraph.from_tasks(Planner().plan(_intent(), _blueprint()).tasks)
     levels = graph.levels()
     first = set(levels[0])
     assert {write_task_name("scaffold"), write_task_name("core")} <= first
@@ -82,10 +80,8 @@ def test_plan_loads_into_a_task_graph_and_independent_tasks_share_a_level() -> N
 def test_a_blueprint_with_a_cycle_is_rejected_with_the_cycle_named() -> None:
     from codeguild.orchestration.graph import TaskGraph
 
-    graph = TaskGraph()
     plan = Planner().plan(_intent(), _blueprint(cyclic=True))
     with pytest.raises(CycleError) as info:
-        # the cycle is core -> app -> api_items -> core; whichever task closes it must fail
-        for task in sorted(plan.tasks, key=lambda t: len(t.depends_on)):
-            graph.add(task)
-    assert "write_core" in str(info.value)
+        TaskGraph.from_tasks(plan.tasks)
+    assert set(info.value.cycle) == {"write_core", "write_api_items", "write_app"}
+    assert "write_core" in str(info.value) and "->" in str(info.value)

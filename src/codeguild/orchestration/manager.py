@@ -134,19 +134,35 @@ class AgentManager:
         ``rank`` orders waiters (lower first, then arrival). Every acquired agent must be given
         back with :meth:`release`. Raises NoAgentError at once when no agent has the capability.
         """
+        request = self.request(capability, rank=rank)
+        try:
+            return await request
+        except asyncio.CancelledError:
+            self.withdraw(request, capability)
+            raise
+
+    def request(self, capability: str, *, rank: tuple[Any, ...] = ()) -> asyncio.Future[Agent]:
+        """Queue for an agent now and await the returned future later.
+
+        Lets a caller hold its place in line synchronously (the scheduler queues the dependents
+        of a finished task before that task's agent is freed, so they can compete for it).
+        Raises NoAgentError at once when no agent has the capability.
+        """
+        future: asyncio.Future[Agent] = asyncio.get_running_loop().create_future()
         agent = self._take(capability)
         if agent is not None:
-            return agent
-        future: asyncio.Future[Agent] = asyncio.get_running_loop().create_future()
+            future.set_result(agent)
+            return future
         waiter = _Waiter(capability, future)
         heapq.heappush(self._waiting.setdefault(capability, []), (rank, next(self._seq), waiter))
-        try:
-            return await future
-        except asyncio.CancelledError:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                # a slot was handed over just as we were cancelled: give it back untouched
-                self.release(future.result(), capability, ok=True, duration_s=0.0, record=False)
-            raise
+        return future
+
+    def withdraw(self, request: asyncio.Future[Agent], capability: str) -> None:
+        """Give up a request: stop waiting, or give back the agent it was already handed."""
+        if not request.done():
+            request.cancel()
+        elif not request.cancelled() and request.exception() is None:
+            self.release(request.result(), capability, ok=True, duration_s=0.0, record=False)
 
     def release(
         self,

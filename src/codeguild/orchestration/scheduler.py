@@ -19,87 +19,28 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from codeguild.agents.base import Agent, RunContext, TaskResult, TaskSpec
-from codeguild.errors import CodeguildError, NoAgentError, TaskFailedError
+from codeguild.errors import CodeguildError, NoAgentError
 from codeguild.events import Event, EventBus, EventKind
 from codeguild.orchestration.graph import Estimate, TaskGraph
 from codeguild.orchestration.manager import AgentManager
-from codeguild.orchestration.policies import FailurePolicy, RetryPolicy
+from codeguild.orchestration.outcome import (
+    FINAL_STATES,
+    RunOutcome,
+    TaskRecord,
+    TaskState,
+)
+from codeguild.orchestration.policies import FailurePolicy, InvalidPolicyError, RetryPolicy
 
 logger = logging.getLogger(__name__)
-
-
-class TaskState(StrEnum):
-    PENDING = "pending"
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    CANCELLED = "cancelled"
-
-
-FINAL_STATES = frozenset(
-    {TaskState.SUCCEEDED, TaskState.FAILED, TaskState.SKIPPED, TaskState.CANCELLED}
-)
 
 
 class AgentContractError(CodeguildError):
     """An agent broke the Agent protocol (e.g. execute() returned something else than a result)."""
 
     code = "agent_contract"
-
-
-@dataclass
-class TaskRecord:
-    """What happened to one task: who ran it, how often, when, and how it ended."""
-
-    task: str
-    agent: str | None = None
-    attempts: int = 0
-    started_at: float | None = None
-    finished_at: float | None = None
-    duration_s: float | None = None
-    state: TaskState = TaskState.PENDING
-    error: str | None = None
-
-
-@dataclass
-class RunOutcome:
-    """The result of one scheduled run. ``ok``: every task succeeded (its check may have failed)."""
-
-    results: dict[str, TaskResult] = field(default_factory=dict)
-    states: dict[str, TaskState] = field(default_factory=dict)
-    records: dict[str, TaskRecord] = field(default_factory=dict)
-    ok: bool = False
-
-    @property
-    def checks_ok(self) -> bool:
-        """Every task succeeded and every result reported ok."""
-        return self.ok and all(r.ok for r in self.results.values())
-
-    def by_state(self, state: TaskState) -> list[str]:
-        return [name for name, s in self.states.items() if s == state]
-
-    def raise_for_failure(self) -> None:
-        """Raise TaskFailedError naming the failed tasks when the run did not succeed."""
-        if self.ok:
-            return
-        failed = self.by_state(TaskState.FAILED)
-        details = "; ".join(f"{n}: {self.records[n].error}" for n in failed)
-        others = [
-            n for n, s in self.states.items() if s in {TaskState.SKIPPED, TaskState.CANCELLED}
-        ]
-        raise TaskFailedError(
-            f"The run did not complete: {len(failed)} task(s) failed"
-            + (f" ({details})" if details else "")
-            + (f", {len(others)} skipped or cancelled." if others else "."),
-            hint="See the task records and events for each error.",
-        )
 
 
 def _priority_index(priority: str) -> int:
@@ -122,9 +63,9 @@ class Scheduler:
         estimate: Estimate | None = None,
     ) -> None:
         if task_timeout_s is not None and task_timeout_s <= 0:
-            raise CodeguildError(f"task_timeout_s must be positive, got {task_timeout_s}.")
+            raise InvalidPolicyError(f"task_timeout_s must be positive, got {task_timeout_s}.")
         if max_concurrency is not None and max_concurrency < 1:
-            raise CodeguildError(f"max_concurrency must be at least 1, got {max_concurrency}.")
+            raise InvalidPolicyError(f"max_concurrency must be at least 1, got {max_concurrency}.")
         self.manager = manager
         self.bus = bus
         self.retry = retry or RetryPolicy()
@@ -163,6 +104,10 @@ class _Run:
         self.stop_reason: str | None = None
         self._ranks: dict[str, tuple[float, int, int]] = {}
         self._ranked_version = -1
+        # pending tasks whose readiness may have changed (an ordered set), and ready ones not
+        # started yet; only these are re-examined, so a pass costs O(changes), not O(graph)
+        self._dirty: dict[str, None] = {}
+        self._ready: set[str] = set()
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -190,21 +135,32 @@ class _Run:
     async def _loop(self) -> None:
         while True:
             self.wake.clear()
-            self._discover()
             for name in [n for n, t in self.running.items() if t.done()]:
                 del self.running[name]
             if self.stop_reason is not None:
                 await self._stop_all()
                 return
-            self._skip_blocked()
-            for name in self._ready():
-                if self.s.max_concurrency and len(self.running) >= self.s.max_concurrency:
-                    break
-                self._start(name)
+            self._schedule()
             if not self.running:
                 self._strand_leftovers()
                 return
             await self.wake.wait()
+
+    def _schedule(self) -> None:
+        """Take in new tasks, skip blocked ones and start the ready ones, best rank first."""
+        if self.stop_reason is not None:
+            return
+        self._discover()
+        while self._dirty:
+            name = next(iter(self._dirty))
+            del self._dirty[name]
+            if self.outcome.states[name] == TaskState.PENDING:
+                self._examine(name)
+        for name in sorted(self._ready, key=self._ranks.__getitem__):
+            if self.s.max_concurrency and len(self.running) >= self.s.max_concurrency:
+                break
+            self._ready.discard(name)
+            self._start(name)
 
     def _discover(self) -> None:
         """Track tasks added to the graph since the last pass and refresh the ranks."""
@@ -214,6 +170,11 @@ class _Run:
             if name not in self.outcome.records:
                 self.outcome.records[name] = TaskRecord(task=name)
                 self.outcome.states[name] = TaskState.PENDING
+        # dependencies may have been added to any pending task: look at all of them again
+        self._ready.clear()
+        self._dirty.update(
+            (n, None) for n, st in self.outcome.states.items() if st == TaskState.PENDING
+        )
         remaining = self.graph.remaining_path_lengths(self.s.estimate)
         self._ranks = {
             name: (-remaining[name], _priority_index(task.priority), self.graph.index(name))
@@ -221,34 +182,19 @@ class _Run:
         }
         self._ranked_version = self.graph.version
 
-    def _ready(self) -> list[str]:
+    def _examine(self, name: str) -> None:
+        """Mark a pending task ready, or skip it when a dependency can no longer succeed."""
         states = self.outcome.states
+        proceed_after = {TaskState.SUCCEEDED}
         if self.s.failure_policy is FailurePolicy.CONTINUE:
-            done = {TaskState.SUCCEEDED, TaskState.FAILED}
-        else:
-            done = {TaskState.SUCCEEDED}
-        ready = [
-            name
-            for name, state in states.items()
-            if state == TaskState.PENDING
-            and all(states[d] in done for d in self.graph.dependencies(name))
-        ]
-        return sorted(ready, key=self._ranks.__getitem__)
-
-    def _skip_blocked(self) -> None:
-        """Skip pending tasks whose dependencies can no longer succeed (SKIP_DEPENDENTS)."""
-        states = self.outcome.states
-        blocked = {TaskState.FAILED, TaskState.SKIPPED, TaskState.CANCELLED}
-        if self.s.failure_policy is FailurePolicy.CONTINUE:
-            blocked = {TaskState.SKIPPED, TaskState.CANCELLED}
-        for name in self.graph.topological_order():
-            if states[name] != TaskState.PENDING:
-                continue
-            bad = [d for d in self.graph.dependencies(name) if states[d] in blocked]
-            if bad:
-                self._finish_unstarted(
-                    name, TaskState.SKIPPED, f"dependency {bad[0]!r} {states[bad[0]]}"
-                )
+            proceed_after.add(TaskState.FAILED)
+        deps = self.graph.dependencies(name)
+        blocked = [d for d in deps if states[d] in FINAL_STATES - proceed_after]
+        if blocked:
+            reason = f"dependency {blocked[0]!r} {states[blocked[0]]}"
+            self._finish_unstarted(name, TaskState.SKIPPED, reason)
+        elif all(states[d] in proceed_after for d in deps):
+            self._ready.add(name)
 
     def _strand_leftovers(self) -> None:
         """Nothing runs and nothing is ready: anything still pending can never start."""
@@ -275,14 +221,28 @@ class _Run:
 
     def _start(self, name: str) -> None:
         self._set(name, TaskState.QUEUED, EventKind.TASK_QUEUED, "waiting for an agent")
-        task = asyncio.create_task(self._run_task(self.graph.tasks[name]), name=f"task:{name}")
+        spec = self.graph.tasks[name]
+        request = self._request(spec)
+        if request is None:
+            return
+        task = asyncio.create_task(self._run_task(spec, request), name=f"task:{name}")
         task.add_done_callback(lambda _t: self.wake.set())
         self.running[name] = task
 
-    async def _run_task(self, task: TaskSpec) -> None:
+    def _request(self, task: TaskSpec) -> asyncio.Future[Agent] | None:
+        """Take a place in the agent queue now; a missing capability fails the task at once."""
+        try:
+            return self.s.manager.request(task.capability, rank=self._ranks.get(task.name, ()))
+        except NoAgentError as exc:
+            record = self.outcome.records[task.name]
+            self._end(record, TaskState.FAILED, EventKind.TASK_FAILED, str(exc))
+            self._after_failure()
+            return None
+
+    async def _run_task(self, task: TaskSpec, request: asyncio.Future[Agent]) -> None:
         record = self.outcome.records[task.name]
         try:
-            await self._attempts(task, record)
+            await self._attempts(task, record, request)
         except asyncio.CancelledError:
             self._end(record, TaskState.CANCELLED, EventKind.TASK_CANCELLED, self.stop_reason)
             raise
@@ -291,12 +251,17 @@ class _Run:
             self._end(record, TaskState.FAILED, EventKind.TASK_FAILED, _describe(exc))
             self._after_failure()
 
-    async def _attempts(self, task: TaskSpec, record: TaskRecord) -> None:
-        rank = self._ranks.get(task.name, ())
-        while True:
+    async def _attempts(
+        self, task: TaskSpec, record: TaskRecord, request: asyncio.Future[Agent] | None
+    ) -> None:
+        manager = self.s.manager
+        while request is not None:
             try:
-                agent = await self.s.manager.acquire(task.capability, rank=rank)
-            except NoAgentError as exc:
+                agent = await request
+            except asyncio.CancelledError:
+                manager.withdraw(request, task.capability)
+                raise
+            except NoAgentError as exc:  # its last agent was unregistered while we waited
                 self._end(record, TaskState.FAILED, EventKind.TASK_FAILED, str(exc))
                 self._after_failure()
                 return
@@ -306,55 +271,64 @@ class _Run:
             attempt = {"attempt": record.attempts}
             self._set(task.name, TaskState.RUNNING, EventKind.TASK_STARTED, "", **attempt)
             started = time.perf_counter()
-            outcome = await self._execute_once(agent, task)
-            took = {**attempt, "duration_s": time.perf_counter() - started}
-            if isinstance(outcome, TaskResult):
-                self.ctx.results[task.name] = self.outcome.results[task.name] = outcome
-                self._end(
-                    record, TaskState.SUCCEEDED, EventKind.TASK_SUCCEEDED, outcome.summary,
-                    ok=outcome.ok, **took,
-                )  # fmt: skip
-                return
-            error = _describe(outcome)
-            if self.stop_reason is None and self.s.retry.should_retry(outcome, record.attempts):
-                delay = self.s.retry.delay(record.attempts)
-                self._set(
-                    task.name, TaskState.QUEUED, EventKind.TASK_RETRYING, error,
-                    error=error, delay_s=delay, **took,
-                )  # fmt: skip
-                await asyncio.sleep(delay)
-                continue
-            self._end(record, TaskState.FAILED, EventKind.TASK_FAILED, error, error=error, **took)
-            self._after_failure()
-            return
+            outcome: TaskResult | Exception | None = None
+            delay: float | None = None
+            try:
+                outcome = await self._execute_once(agent, task)
+                took = {**attempt, "duration_s": time.perf_counter() - started}
+                if isinstance(outcome, TaskResult):
+                    self.ctx.results[task.name] = self.outcome.results[task.name] = outcome
+                    self._end(
+                        record, TaskState.SUCCEEDED, EventKind.TASK_SUCCEEDED, outcome.summary,
+                        ok=outcome.ok, **took,
+                    )  # fmt: skip
+                    return
+                error = _describe(outcome)
+                if self.stop_reason is None and self.s.retry.should_retry(outcome, record.attempts):
+                    delay = self.s.retry.delay(record.attempts)
+                    self._set(
+                        task.name, TaskState.QUEUED, EventKind.TASK_RETRYING, error,
+                        error=error, delay_s=delay, **took,
+                    )  # fmt: skip
+                else:
+                    self._end(
+                        record, TaskState.FAILED, EventKind.TASK_FAILED, error, error=error, **took
+                    )
+                    self._after_failure()
+                    return
+            finally:
+                try:
+                    # tasks made ready by this one queue up before its agent is freed, so the
+                    # freed slot goes to the best-ranked waiter, not to whoever waited longest
+                    if outcome is not None and delay is None:
+                        self._schedule()
+                finally:
+                    manager.release(
+                        agent, task.capability, isinstance(outcome, TaskResult),
+                        time.perf_counter() - started, record=outcome is not None,
+                    )  # fmt: skip
+            await asyncio.sleep(delay or 0.0)
+            request = self._request(task)
 
     async def _execute_once(self, agent: Agent, task: TaskSpec) -> TaskResult | Exception:
-        """One attempt on an acquired agent, which is released whatever happens."""
+        """One attempt on an acquired agent: its result, or the exception it ended with."""
         started = time.perf_counter()
-        ok, record = False, True
         try:
             result = await asyncio.wait_for(agent.execute(task, self.ctx), self.s.task_timeout_s)
-            if not isinstance(result, TaskResult):
-                raise AgentContractError(
-                    f"Agent {agent.name!r} returned {type(result).__name__} for task "
-                    f"{task.name!r} instead of a TaskResult.",
-                    hint="Make execute() return codeguild.agents.base.TaskResult.",
-                )
-            ok = True
-            return result
-        except asyncio.CancelledError:
-            record = False  # the agent did nothing wrong; do not count it against its score
-            raise
-        except TimeoutError:
-            return TimeoutError(
-                f"timed out after {self.s.task_timeout_s:g}s on agent {agent.name!r}"
-            )
+        except TimeoutError as exc:
+            limit = self.s.task_timeout_s
+            if limit is None or time.perf_counter() - started < limit:
+                return exc  # the agent's own timeout, not ours
+            return TimeoutError(f"timed out after {limit:g}s on agent {agent.name!r}")
         except Exception as exc:
             return exc
-        finally:
-            self.s.manager.release(
-                agent, task.capability, ok, time.perf_counter() - started, record=record
+        if not isinstance(result, TaskResult):
+            return AgentContractError(
+                f"Agent {agent.name!r} returned {type(result).__name__} for task "
+                f"{task.name!r} instead of a TaskResult.",
+                hint="Make execute() return codeguild.agents.base.TaskResult.",
             )
+        return result
 
     def _after_failure(self) -> None:
         if self.s.failure_policy is FailurePolicy.FAIL_FAST:
@@ -367,6 +341,8 @@ class _Run:
         record = self.outcome.records[name]
         record.state = state
         self.outcome.states[name] = state
+        if state in FINAL_STATES:
+            self._dirty.update(dict.fromkeys(self.graph.dependents(name)))
         self._emit(kind, name, record.agent, message, data)
 
     def _end(

@@ -6,6 +6,7 @@ import ast
 import json
 import logging
 import os
+import re
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -85,6 +86,12 @@ def _json_error(text: str, rel: str) -> Finding | None:
     return None
 
 
+def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    # Python 3.11's TOMLDecodeError has no lineno attribute; the position is only in the text.
+    match = re.search(r"at line (\d+)", str(exc))
+    return getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
+
+
 def _toml_error(text: str, rel: str) -> Finding | None:
     try:
         tomllib.loads(text)
@@ -92,7 +99,7 @@ def _toml_error(text: str, rel: str) -> Finding | None:
         return Finding(
             check="syntax",
             file=rel,
-            line=getattr(exc, "lineno", None),
+            line=_toml_line(exc),
             rule="toml",
             severity="high",
             message=f"Invalid TOML: {exc}",

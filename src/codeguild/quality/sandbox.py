@@ -1,0 +1,264 @@
+"""Running untrusted generated code: a throw-away copy, an unprivileged uid, no network, limits.
+
+What the host allows is decided once in ``sandbox_host``; this module runs one command per call:
+copy the project, launch, enforce the wall clock, kill everything left, read results back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from codeguild.errors import SandboxError
+from codeguild.quality.sandbox_host import (
+    NOBODY,
+    PIDS_CGROUP,
+    HostPlan,
+    SandboxLimits,
+    host_plan,
+    launch_command,
+    own_process_count,
+    preexec_for,
+    prepare_box,
+    sandbox_env,
+)
+
+__all__ = ["NOBODY", "Sandbox", "SandboxLimits", "SandboxResult"]
+
+log = logging.getLogger(__name__)
+
+OUTPUT_TAIL_BYTES = 64 * 1024
+COLLECT_MAX_BYTES = 8 * 1024 * 1024
+
+
+@dataclass
+class SandboxResult:
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    timed_out: bool
+    duration_s: float
+    files: dict[str, str] = field(default_factory=dict)
+    isolation: dict[str, object] = field(default_factory=dict)
+
+
+def _interpreter(argv: Sequence[str]) -> list[str]:
+    if not argv:
+        raise SandboxError("Sandbox.run got an empty argv.", hint="Pass the command to run.")
+    return [sys.executable if argv[0] == "python" else argv[0], *argv[1:]]
+
+
+def _make_cgroup(nproc: int) -> Path | None:
+    path = PIDS_CGROUP / f"codeguild-{uuid.uuid4().hex[:12]}"
+    try:
+        path.mkdir()
+        (path / "pids.max").write_text(str(nproc))
+    except OSError as exc:
+        log.warning("sandbox pids cgroup unavailable for this run: %s", exc)
+        with contextlib.suppress(OSError):
+            path.rmdir()
+        return None
+    return path
+
+
+def _kill_cgroup_members(path: Path | None) -> None:
+    """SIGKILL whatever is left in the cgroup: processes that escaped the process group."""
+    if path is None:
+        return
+    for _ in range(50):
+        try:
+            pids = [int(p) for p in (path / "cgroup.procs").read_text().split()]
+        except OSError:
+            return
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+
+
+def _remove_cgroup(path: Path | None) -> None:
+    if path is None:
+        return
+    _kill_cgroup_members(path)
+    for _ in range(50):
+        try:
+            path.rmdir()
+            return
+        except OSError:
+            time.sleep(0.02)  # the kernel releases a cgroup a moment after its last process
+    log.warning("sandbox could not remove cgroup %s", path)
+
+
+async def _tail(stream: asyncio.StreamReader | None, limit: int = OUTPUT_TAIL_BYTES) -> str:
+    """Read a stream to its end, keeping only the last ``limit`` bytes (output can be endless)."""
+    if stream is None:
+        return ""
+    buf = bytearray()
+    while chunk := await stream.read(65536):
+        buf += chunk
+        if len(buf) > 2 * limit:
+            del buf[:-limit]
+    dropped = len(buf) > limit
+    text = bytes(buf[-limit:]).decode("utf-8", "replace")
+    return f"[... output truncated to the last {limit} bytes ...]\n{text}" if dropped else text
+
+
+def _collect(box: Path, wanted: Sequence[str]) -> dict[str, str]:
+    files: dict[str, str] = {}
+    real_box = os.path.realpath(box)
+    for rel in wanted:
+        real = os.path.realpath(box / rel)
+        # The sandboxed code owns the box: a symlink it planted must not make us read host files.
+        if not real.startswith(real_box + os.sep) or not os.path.isfile(real):
+            continue
+        try:
+            fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, "rb") as handle:
+                files[rel] = handle.read(COLLECT_MAX_BYTES).decode("utf-8", "replace")
+        except OSError as exc:
+            log.warning("sandbox could not collect %s: %s", rel, exc)
+    return files
+
+
+class Sandbox:
+    """Runs commands on a throw-away copy of a project with the best isolation the host offers."""
+
+    def __init__(self, uid: int = NOBODY, gid: int | None = None) -> None:
+        self.uid = uid
+        self.gid = uid if gid is None else gid
+
+    def isolation_report(self) -> dict[str, object]:
+        """What this host gives a sandboxed run (probes on first use, then cached)."""
+        return dict(host_plan(self.uid, self.gid).report)
+
+    async def run(
+        self,
+        argv: Sequence[str],
+        project_dir: Path,
+        *,
+        limits: SandboxLimits | None = None,
+        env: Mapping[str, str] | None = None,
+        collect: Sequence[str] = (),
+    ) -> SandboxResult:
+        """Run ``argv`` in a copy of ``project_dir``; ``argv[0] == "python"`` is our interpreter.
+
+        ``collect`` names files (relative to the project) read back after the run. Raises
+        SandboxError when the command could not be started at all.
+        """
+        limits = limits or SandboxLimits()
+        command = _interpreter(argv)
+        if not project_dir.is_dir():
+            raise SandboxError(
+                f"Project directory {project_dir} does not exist.",
+                hint="Pass the folder that holds the generated project.",
+            )
+        for rel in collect:
+            if Path(rel).is_absolute() or ".." in Path(rel).parts:
+                raise SandboxError(
+                    f"collect path {rel!r} points outside the project.",
+                    hint="Name files relative to the project, without '..'.",
+                )
+        plan = await asyncio.to_thread(host_plan, self.uid, self.gid)
+        parents = [str(Path(rel).parent) for rel in collect if Path(rel).parent != Path(".")]
+        box = await asyncio.to_thread(prepare_box, project_dir, plan, parents)
+        cgroup: Path | None = None
+        try:
+            cgroup = await asyncio.to_thread(_make_cgroup, limits.nproc) if plan.cgroup else None
+            isolation = {**plan.report, "limits": asdict(limits)}
+            if plan.cgroup and cgroup is None:
+                isolation["pids_limit"] = "rlimit"
+            nproc_base = await asyncio.to_thread(own_process_count) if plan.uid is None else 0
+            return await self._execute(
+                launch_command(plan, command),
+                box,
+                plan,
+                limits,
+                env,
+                collect,
+                cgroup,
+                nproc_base,
+                time.perf_counter(),
+                isolation,
+            )
+        finally:
+            await asyncio.to_thread(_remove_cgroup, cgroup)
+            await asyncio.to_thread(shutil.rmtree, box, True)
+
+    async def _execute(
+        self,
+        cmd: list[str],
+        box: Path,
+        plan: HostPlan,
+        limits: SandboxLimits,
+        env: Mapping[str, str] | None,
+        collect: Sequence[str],
+        cgroup: Path | None,
+        nproc_base: int,
+        started: float,
+        isolation: dict[str, object],
+    ) -> SandboxResult:
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *cmd,
+                cwd=str(box),
+                env=sandbox_env(box, env),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                start_new_session=True,
+                preexec_fn=preexec_for(limits, plan, cgroup, nproc_base),
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise SandboxError(
+                f"Could not start {cmd[0]!r} in the sandbox: {exc}",
+                hint="Check that the command exists and the host allows the isolation setup.",
+            ) from exc
+        readers = asyncio.gather(_tail(proc.stdout), _tail(proc.stderr))
+        timed_out = False
+        try:
+            await asyncio.wait_for(proc.wait(), limits.wall_s)
+        except TimeoutError:
+            timed_out = True
+            log.warning("sandbox wall limit %.1fs hit: killing process group", limits.wall_s)
+        finally:
+            # Always, not only on timeout: children left behind must not outlive the run.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            await proc.wait()
+            await asyncio.to_thread(_kill_cgroup_members, cgroup)
+        try:
+            stdout, stderr = await asyncio.wait_for(readers, 10.0)
+        except TimeoutError:
+            readers.cancel()
+            stdout, stderr = "", "[sandbox: output pipes held open by an escaped process]"
+        duration = time.perf_counter() - started
+        files = await asyncio.to_thread(_collect, box, collect)
+        log.info(
+            "sandbox run exit=%s timed_out=%s duration_s=%.2f uid=%s",
+            proc.returncode,
+            timed_out,
+            duration,
+            isolation.get("uid"),
+        )
+        return SandboxResult(
+            exit_code=None if timed_out else proc.returncode,
+            stdout=stdout,
+            stderr=stderr,
+            timed_out=timed_out,
+            duration_s=duration,
+            files=files,
+            isolation=isolation,
+        )
