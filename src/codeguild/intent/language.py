@@ -1,4 +1,4 @@
-"""Language detection for requirements: which script a text is in and whether it reads as English."""
+"""Language detection: which script a requirement is in and whether it reads as English."""
 
 from __future__ import annotations
 
@@ -6,30 +6,27 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from codeguild.intent.lexicon import word_set
+
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 # Function words only: content words overlap too much between languages to be a signal.
-ENGLISH_STOPWORDS = frozenset(
-    """
-    a about after all also an and any are as at be because been but by can could do does each
+ENGLISH_STOPWORDS = word_set(
+    """a about after all also an and any are as at be because been but by can could do does each
     every for from has have how i if in into is it its let lets me more most must my need no not
-    of on one only or other our out should so some such than that the their them then there these
-    they this to up us use used using want was we were what when where which while who will with
-    would you your yours both back between must via per
-    """.split()
+    of on one only or other our out should so some such than that the their them then there
+    these they this to up us use used using want was we were what when where which while who
+    will with would you your yours both back between must via per"""
 )
 
 # Frequent function words of other Latin-script languages that are not also English words.
-FOREIGN_STOPWORDS = frozenset(
-    """
-    der das und ist nicht mit für ein eine einen einem dem des zu von soll sollen werden wird
-    auf ich wir sie auch oder bitte eine jede jeder jedes erstelle baue schreibe muss können kann
-    el los las que y para con una es por del como cada crear debe puede sus su pero tiene
-    le les et pour avec est du qui dans sur chaque créer doit peut une avec aux être
-    il gli che di ogni creare deve sono della delle degli anche
-    uma com não cada criar deve são pelo pela uns umas também
-    het een voor niet zijn maar ook
-    """.split()
+FOREIGN_STOPWORDS = word_set(
+    """der das und ist nicht mit für ein eine einen einem dem des zu von soll sollen werden wird
+    auf ich wir sie auch oder bitte eine jede jeder jedes erstelle baue schreibe muss können
+    kann el los las que y para con una es por del como cada crear debe puede sus su pero tiene
+    le les et pour avec est du qui dans sur chaque créer doit peut une avec aux être il gli che
+    di ogni creare deve sono della delle degli anche uma com não cada criar deve são pelo pela
+    uns umas também het een voor niet zijn maar ook"""
 )
 
 _LATIN = "LATIN"

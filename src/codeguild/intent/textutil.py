@@ -1,0 +1,54 @@
+"""Small text helpers shared by the extractors: sentences, list items, noun checks."""
+
+from __future__ import annotations
+
+import re
+
+from codeguild.intent.language import ENGLISH_STOPWORDS
+from codeguild.intent.lexicon import NON_ENTITY_NOUNS, word_set
+
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx)\.", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_ITEM_SPLIT = re.compile(r"\s*(?:,|;|/|&|\band/or\b|\bas well as\b|\band\b|\bor\b|\bplus\b)\s*")
+_NOT_NOUNS = word_set(
+    """also then back able both either other same such well very each every many much more most few
+    new old own all"""
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Split lower-cased ``text`` into sentences; abbreviations lose their dots first."""
+    text = _ABBREVIATIONS.sub(lambda m: m.group(0)[:-1].replace(".", ""), text)
+    parts = (s.strip().rstrip(".!?;").strip() for s in _SENTENCE_END.split(text))
+    return [s for s in parts if s]
+
+
+def split_items(content: str) -> list[str]:
+    """Split an enumeration ("a, b and c (x, y)") into items, keeping parentheses whole."""
+    groups: list[str] = []
+
+    def hide(m: re.Match[str]) -> str:
+        groups.append(m.group(0))
+        return f"\x01{len(groups) - 1}\x01"
+
+    masked = re.sub(r"\([^()]*\)", hide, content)
+    parts = _ITEM_SPLIT.split(masked)
+    restored = (re.sub(r"\x01(\d+)\x01", lambda m: groups[int(m.group(1))], p) for p in parts)
+    return [p.strip() for p in restored if p and p.strip()]
+
+
+def strip_parentheticals(text: str) -> str:
+    return re.sub(r"\s*\([^()]*\)", "", text)
+
+
+def is_noun_candidate(word: str) -> bool:
+    """Whether ``word`` could name a domain thing (not a function word or software term)."""
+    return (
+        len(word) >= 3
+        and word.isalpha()
+        and word.isascii()
+        and word not in ENGLISH_STOPWORDS
+        and word not in NON_ENTITY_NOUNS
+        and word not in _NOT_NOUNS
+        and not word.endswith(("ing", "ly"))
+    )
