@@ -12,9 +12,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from codeguild import __version__
-from codeguild.errors import CodeguildError
+from codeguild.errors import CodeguildError, RequirementError
 from codeguild.events import EventBus
 from codeguild.progress import LiveTaskTable
 from codeguild.report import REPORT_MD, RunReport
@@ -52,7 +53,15 @@ def main(
 
 @app.command()
 def generate(
-    requirement: Annotated[str, typer.Argument(help="What to build, in plain English.")],
+    requirement: Annotated[
+        str | None, typer.Argument(help="What to build, in plain English.")
+    ] = None,
+    requirement_file: Annotated[
+        Path | None,
+        typer.Option(
+            "-f", "--file", help="Read the requirement from a file ('-' for standard input)."
+        ),
+    ] = None,
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Folder in which the project folder is created.")
     ] = Path("."),
@@ -77,6 +86,12 @@ def generate(
     )
     from codeguild.pipeline import Pipeline  # heavy imports only when generating
 
+    try:
+        requirement = _requirement_text(requirement, requirement_file)
+    except CodeguildError as exc:
+        _print_error(exc)
+        raise typer.Exit(exc.exit_code) from None
+
     bus = EventBus()
     table = None if quiet else LiveTaskTable(err)
     if table is not None:
@@ -95,7 +110,7 @@ def generate(
     except CodeguildError as exc:
         if debug:
             err.print_exception()
-        err.print(f"[bold red]error[/] [{exc.code}] {exc}")
+        _print_error(exc)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted: nothing was written to the output folder[/]")
@@ -106,6 +121,31 @@ def generate(
         _print_summary(report)
     if report.status != "passed":
         raise typer.Exit(1)
+
+
+def _print_error(exc: CodeguildError) -> None:
+    err.print(f"[bold red]error[/] {escape(f'[{exc.code}]')} {escape(str(exc))}", highlight=False)
+
+
+def _requirement_text(argument: str | None, file: Path | None) -> str:
+    """The requirement from the argument, a file or stdin; undecodable bytes become U+FFFD."""
+    if (argument is None) == (file is None):
+        raise RequirementError(
+            "Give the requirement either as an argument or with --file, not both or neither.",
+            hint='Example: codeguild generate "A CLI that converts CSV files to JSON".',
+        )
+    if file is None:
+        assert argument is not None  # checked above; narrows the type
+        return argument
+    try:
+        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except OSError as exc:
+        raise RequirementError(
+            f"Cannot read the requirement file {file}: {exc.strerror or exc}.",
+            hint="Check the path and its permissions.",
+        ) from None
+    # the guard judges junk; decoding must not crash on it first
+    return data.decode("utf-8", errors="replace")
 
 
 def _print_summary(report: RunReport) -> None:

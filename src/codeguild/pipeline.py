@@ -125,6 +125,7 @@ class Pipeline:
     ) -> RunReport:
         started_at = time.time()
         t0 = time.perf_counter()
+        output_parent = output_parent.resolve()
         self._emit(EventKind.RUN_STARTED, message="run started")
         intent = self.understand(requirement, project_type)
         destination = output_parent / intent.name

@@ -58,6 +58,7 @@ class LiveTaskTable:
     ) -> None:
         self._live.update(self._render())
         self._live.__exit__(exc_type, exc, tb)
+        self._console.line()
 
     def on_event(self, event: Event) -> None:
         if event.kind == EventKind.STAGE:
@@ -84,9 +85,10 @@ class LiveTaskTable:
             row.note = event.message
 
     def _render(self) -> Group:
-        table = Table(expand=False, show_edge=False, pad_edge=False)
-        for col in ("task", "agent", "state", "time", "note"):
-            table.add_column(col, no_wrap=col != "note", overflow="ellipsis", max_width=60)
+        table = Table(expand=True, show_edge=False, pad_edge=False)
+        for col, width in (("task", 26), ("agent", 10), ("state", 9), ("time", 7)):
+            table.add_column(col, width=width, no_wrap=True, overflow="ellipsis")
+        table.add_column("note", ratio=1, no_wrap=True, overflow="ellipsis")
         now = time.time()
         for name, row in self._rows.items():
             elapsed = ""

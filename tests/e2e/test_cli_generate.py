@@ -95,16 +95,40 @@ BAD_INPUTS = {
     "empty": "",
     "whitespace": "   \n\t  ",
     "huge": "Build an API for books. " * 9000,
-    "binary": "\x00\x01\x02\xff\xfe" * 50 + "\x7f\x00",
+    "binary": "\x00\x01\x02\udcff\udcfe" * 50 + "\x7f\x00",
     "german": "Erstelle eine REST-Schnittstelle für eine Buchhandlung mit Büchern und Autoren.",
     "chinese": "为书店构建一个带有书籍和作者的REST接口",
     "weather": "what's the weather like in Paris today?",
 }
 
 
+def test_argument_requirements_with_bad_text_are_refused_too(tmp_path: Path) -> None:
+    result = codeguild("generate", "tell me a joke", "-o", "out", "-q", cwd=tmp_path)
+    assert result.returncode == 2 and "invalid_requirement" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_requirement_from_stdin_and_missing_requirement(tmp_path: Path) -> None:
+    missing = codeguild("generate", "-o", "out", cwd=tmp_path)
+    assert missing.returncode == 2 and "either as an argument or with --file" in missing.stderr
+    piped = subprocess.run(
+        [sys.executable, "-m", "codeguild", "generate", "-f", "-", "-o", "out", "-q"],
+        cwd=tmp_path,
+        input="   ",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert piped.returncode == 2 and "invalid_requirement" in piped.stderr
+
+
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_input_is_refused_clearly_and_writes_nothing(tmp_path: Path, case: str) -> None:
-    result = codeguild("generate", BAD_INPUTS[case], "-o", "out", "-q", cwd=tmp_path)
+    # through a file, since an argv cannot carry every byte (NUL) a user may paste
+    requirement = tmp_path / "requirement.txt"
+    requirement.write_bytes(BAD_INPUTS[case].encode("utf-8", errors="surrogateescape"))
+    result = codeguild("generate", "-f", str(requirement), "-o", "out", "-q", cwd=tmp_path)
     assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr + result.stdout
     assert "invalid_requirement" in result.stderr

@@ -43,7 +43,7 @@ def _config_args(root: Path) -> list[str]:
     config = project_ruff_config(root)
     # --isolated keeps a config file in some parent directory (or the user's home) from deciding
     # how a project without its own config is judged.
-    return ["--config", str(config)] if config is not None else ["--isolated"]
+    return ["--config", str(config.resolve())] if config is not None else ["--isolated"]
 
 
 def _severity(code: str) -> Severity:
