@@ -40,6 +40,8 @@ class Recipe:
     command_modules: tuple[str, ...] = ()
     #: README usage lines; ``{prog}`` is the console script, ``{package}`` the package
     usage: tuple[str, ...] = field(default_factory=tuple)
+    #: for library recipes offered as CLI commands: (argv, expected output fragment, exit code)
+    cli_examples: tuple[tuple[tuple[str, ...], str, int], ...] = ()
 
     @cached_property
     def _patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -50,8 +52,10 @@ class Recipe:
 
     def matches(self, intent: ProjectIntent) -> bool:
         """True when the intent's domains or its requirement text name this recipe's domain."""
-        if not self.serves(intent.project_type):
-            return False
+        return self.serves(intent.project_type) and self.names_domain_of(intent)
+
+    def names_domain_of(self, intent: ProjectIntent) -> bool:
+        """Whether the intent is about this recipe's domain, whatever its project type."""
         tags = {_normalise_tag(d) for d in intent.domains}
         if any(s <= tags for s in self.domain_sets):
             return True

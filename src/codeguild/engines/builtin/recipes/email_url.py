@@ -32,7 +32,13 @@ RECIPE = Recipe(
     ),
     usage=(
         "from {package} import is_valid_email, validate_url",
-        "is_valid_email('ada@example.com')  # True",
-        "validate_url('https://example.com/a?b=1')  # returns the URL or raises",
+        "",
+        'is_valid_email("ada@example.com")  # True',
+        'validate_url("https://example.com/a?b=1")  # returns the URL or raises',
+    ),
+    cli_examples=(
+        (("is-valid-email", "ada@example.com"), "True", 0),
+        (("normalize-email", "Ada@Example.COM"), "Ada@example.com", 0),
+        (("validate-url", "ftp://example.com"), "scheme", 1),
     ),
 )

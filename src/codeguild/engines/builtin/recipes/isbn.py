@@ -27,9 +27,16 @@ RECIPE = Recipe(
         "InvalidIsbnError",
     ),
     usage=(
-        "from {package} import Isbn, validate_isbn13, isbn10_to_isbn13",
-        "validate_isbn13('978-0-306-40615-7')  # True",
-        "isbn10_to_isbn13('0-306-40615-2')  # '9780306406157'",
-        "Isbn.parse('0 306 40615 2').isbn13  # '9780306406157'",
+        "from {package} import Isbn, isbn10_to_isbn13, validate_isbn13",
+        "",
+        'validate_isbn13("978-0-306-40615-7")  # True',
+        'isbn10_to_isbn13("0-306-40615-2")  # "9780306406157"',
+        'Isbn.parse("0 306 40615 2").isbn13  # "9780306406157"',
+    ),
+    cli_examples=(
+        (("isbn10-to-isbn13", "0-306-40615-2"), "9780306406157", 0),
+        (("validate-isbn13", "9780306406158"), "False", 1),
+        (("parse-isbn", "12345"), "10 or 13", 1),
+        (("isbn13-to-isbn10", "979-10-90636-07-1"), "979", 1),
     ),
 )

@@ -22,7 +22,14 @@ RECIPE = Recipe(
     api=("is_valid_luhn", "luhn_checksum", "luhn_check_digit", "append_check_digit"),
     usage=(
         "from {package} import is_valid_luhn, luhn_check_digit",
-        "is_valid_luhn('4539 1488 0343 6467')  # True",
-        "luhn_check_digit('7992739871')  # 3",
+        "",
+        'is_valid_luhn("4539 1488 0343 6467")  # True',
+        'luhn_check_digit("7992739871")  # 3',
+    ),
+    cli_examples=(
+        (("is-valid-luhn", "79927398713"), "True", 0),
+        (("is-valid-luhn", "79927398710"), "False", 1),
+        (("luhn-check-digit", "7992739871"), "3", 0),
+        (("luhn-check-digit", "12x"), "digits", 1),
     ),
 )

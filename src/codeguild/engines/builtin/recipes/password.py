@@ -28,7 +28,13 @@ RECIPE = Recipe(
     ),
     usage=(
         "from {package} import check_password",
-        "report = check_password('correct horse battery staple')",
-        "report.score, report.label, report.feedback",
+        "",
+        'report = check_password("correct horse battery staple")',
+        "print(report.score, report.label, report.feedback)",
+    ),
+    cli_examples=(
+        (("check-password", "T7#kq!Vz2@pL9$wR"), "very strong", 0),
+        (("is-strong-password", "abc"), "False", 1),
+        (("is-strong-password", "abc", "--min-score", "9"), "min_score", 1),
     ),
 )

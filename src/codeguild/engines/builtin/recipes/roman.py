@@ -17,8 +17,15 @@ RECIPE = Recipe(
     tests=(RecipeFile("test_roman.py", "library/recipes/test_roman.py.j2"),),
     api=("to_roman", "from_roman", "is_roman", "InvalidRomanNumeralError"),
     usage=(
-        "from {package} import to_roman, from_roman",
-        "to_roman(1994)  # 'MCMXCIV'",
-        "from_roman('MMXXIV')  # 2024",
+        "from {package} import from_roman, to_roman",
+        "",
+        'to_roman(1994)  # "MCMXCIV"',
+        'from_roman("MMXXIV")  # 2024',
+    ),
+    cli_examples=(
+        (("to-roman", "1994"), "MCMXCIV", 0),
+        (("from-roman", "MMXXIV"), "2024", 0),
+        (("from-roman", "IIII"), "canonical", 1),
+        (("to-roman", "4000"), "1..3999", 1),
     ),
 )

@@ -18,8 +18,14 @@ RECIPE = Recipe(
     api=("slugify", "is_slug", "unique_slug"),
     usage=(
         "from {package} import slugify, unique_slug",
-        "slugify('Hello, World!')  # 'hello-world'",
-        "slugify('Crème Brûlée', separator='_')  # 'creme_brulee'",
-        "unique_slug('Hello', existing={{'hello'}})  # 'hello-2'",
+        "",
+        'slugify("Hello, World!")  # "hello-world"',
+        'slugify("Crème Brûlée", separator="_")  # "creme_brulee"',
+        'unique_slug("Hello", existing={{"hello"}})  # "hello-2"',
+    ),
+    cli_examples=(
+        (("slugify", "Hello, World!"), "hello-world", 0),
+        (("slugify", "Hello World", "--separator", "_"), "hello_world", 0),
+        (("slugify", "x", "--separator", "a"), "separator", 1),
     ),
 )

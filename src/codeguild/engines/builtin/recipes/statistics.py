@@ -32,7 +32,14 @@ RECIPE = Recipe(
     ),
     usage=(
         "from {package} import mean, median, percentile",
+        "",
         "mean([1, 2, 3, 4])  # 2.5",
+        "median([3, 1, 2])  # 2.0",
         "percentile([1, 2, 3, 4], 50)  # 2.5",
+    ),
+    cli_examples=(
+        (("mean", "1", "2", "3", "4"), "2.5", 0),
+        (("percentile", "1", "2", "3", "4", "50"), "2.5", 0),
+        (("stdev", "5"), "at least 2", 1),
     ),
 )

@@ -46,8 +46,9 @@ LIBRARY_RECIPE = Recipe(
     tests=(RecipeFile("test_units.py", "library/recipes/test_units.py.j2"),),
     api=("convert", "celsius_to_fahrenheit", "fahrenheit_to_celsius", "celsius_to_kelvin"),
     usage=(
-        "from {package} import convert, celsius_to_fahrenheit",
+        "from {package} import celsius_to_fahrenheit, convert",
+        "",
         "celsius_to_fahrenheit(100)  # 212.0",
-        "convert(5, 'km', 'mi')  # 3.1068...",
+        'convert(5, "km", "mi")  # 3.1068...',
     ),
 )
