@@ -24,7 +24,9 @@ class CoderAgent:
         changed = await ruff_fix(ctx.workspace.root)
         if changed:
             actions.append(f"ruff --fix and format changed {len(changed)} file(s): {changed}")
-        rewritten = self._rewrite(ctx, failed_files)
+        # a file the autofix just changed keeps that change; only files it could not touch are
+        # candidates for a rewrite (e.g. a syntax error, or a file damaged after it was written)
+        rewritten = self._rewrite(ctx, failed_files - set(changed))
         if rewritten:
             actions.append(f"regenerated {len(rewritten)} file(s) from the engine: {rewritten}")
         return actions

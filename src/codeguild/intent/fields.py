@@ -190,6 +190,16 @@ def _clean_phrase(phrase: str) -> str:
     return phrase
 
 
+# A list item that is a clause about behaviour ("with search by name", "saving to JSON"), not an
+# attribute: it starts with a linking word, or carries a preposition of action or an action verb.
+_CLAUSE = re.compile(
+    r"^(?:with|plus|also|that|which|who|so|to|for)\b"
+    r"|\b(?:by|to|into|via|using|when|if|per)\b"
+    r"|\b(?:search\w*|sav(?:e|es|ing)|export\w*|import\w*|sort\w*|filter\w*|load\w*|print\w*"
+    r"|show\w*|delet\w*|support\w*|allow\w*|convert\w*|validat\w*|manag\w*)\b"
+)
+
+
 def parse_field(phrase: str, text: str) -> ParsedField | None:
     """Turn one list item ("a due date", "price (decimal)", "optional notes") into a field.
 
@@ -197,6 +207,8 @@ def parse_field(phrase: str, text: str) -> ParsedField | None:
     Returns None when the phrase does not name a field.
     """
     raw = _clean_phrase(phrase)
+    if _CLAUSE.search(raw):
+        return None
     required = not _OPTIONAL.search(raw)
     unique = bool(_UNIQUE.search(raw))
     raw = _UNIQUE.sub("", _OPTIONAL.sub("", raw)).strip()

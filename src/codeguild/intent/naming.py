@@ -28,7 +28,9 @@ _NAMED_THING = re.compile(
     r"calculator|counter|checker|formatter|scanner|analy[sz]er|planner|organi[sz]er|logger)\b"
 )
 # Domain tags that describe a format or plumbing more than what the project is about.
-_WEAK_DOMAINS = frozenset({"url", "hashing", "checksum", "bookstore", "library_system"})
+_WEAK_DOMAINS = frozenset(
+    {"url", "hashing", "checksum", "bookstore", "library_system", "json", "csv", "yaml", "markdown"}
+)
 
 
 def _valid(name: str) -> bool:

@@ -326,7 +326,8 @@ def _test_context(entity: EntityInfo) -> dict[str, Any]:
     return {
         "check": check,
         "required": required,
-        "required_literal": py_literal(required),
+        "required_constant": f"{entity.kind.upper()}_REQUIRED_FIELDS",
+        "required_assignment": assignment(f"{entity.kind.upper()}_REQUIRED_FIELDS", required),
         "bad_json": bad_json,
         "check_json": f"[{json_sample(check, 0)}, {json_sample(check, 1)}]",
         "param_list": [f.param for f in entity.fields],
