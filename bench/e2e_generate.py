@@ -2,6 +2,9 @@
 
 Usage: python bench/e2e_generate.py [--repeat N] [--out bench/results/e2e.json]
 
+A sequential baseline (the same pipeline with CODEGUILD_MAX_PARALLEL_TASKS=1, in this process) is
+run for the bookstore, and the ratio sequential / parallel is reported.
+
 "pre_test_s" is the time from the start of the run until the sandboxed test run starts (intent,
 plan and every file written); "total_s" includes the sandboxed tests, review, security scan and
 report. Medians over --repeat runs per example.
@@ -19,6 +22,7 @@ import time
 from pathlib import Path
 
 from codeguild import __version__
+from codeguild.config import Settings
 from codeguild.pipeline import Pipeline
 
 EXAMPLES = {
@@ -38,10 +42,12 @@ EXAMPLES = {
 }
 
 
-async def one_run(requirement: str) -> dict[str, float | str | int]:
+async def one_run(
+    requirement: str, settings: Settings | None = None
+) -> dict[str, float | str | int]:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        report = await Pipeline().generate(requirement, Path(tmp))
+        report = await Pipeline(settings=settings).generate(requirement, Path(tmp))
         total = time.perf_counter() - started
     test_task = next(t for t in report.tasks if t.name == "run_tests")
     pre_test = (test_task.started_at or report.finished_at) - report.started_at
@@ -85,6 +91,17 @@ async def main() -> None:
             f"{name:14s} total {med['total_s']:6.2f}s  pre-test {med['pre_test_s']:5.3f}s  "
             + "  ".join(f"{k}={v:.3f}" for k, v in med.items() if k.startswith(("stage_", "task_")))
         )
+    sequential = Settings(max_parallel_tasks=1)
+    rows = [await one_run(EXAMPLES["bookstore"], sequential) for _ in range(args.repeat)]
+    baseline = summarise(rows)
+    parallel_total = results["bookstore"]["median"]["total_s"]  # type: ignore[index]
+    baseline_total = baseline["median"]["total_s"]  # type: ignore[index]
+    ratio = baseline_total / parallel_total
+    results["bookstore_sequential_baseline"] = {**baseline, "ratio_sequential_over_parallel": ratio}
+    print(
+        f"bookstore sequential baseline {baseline_total:.2f}s vs parallel {parallel_total:.2f}s "
+        f"-> {ratio:.2f}x"
+    )
     payload = {
         "benchmark": "e2e_generate",
         "codeguild": __version__,

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # scheduling
     task_timeout_s: float = Field(300.0, gt=0)
     task_retries: int = Field(1, ge=0, le=5, description="Retries of a task that raised an error")
+    max_parallel_tasks: int | None = Field(
+        None, ge=1, description="Cap on tasks running at once (default: the agents' capacity)"
+    )
 
 
 @cache

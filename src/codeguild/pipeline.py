@@ -176,6 +176,7 @@ class Pipeline:
             retry=RetryPolicy(max_attempts=1 + self.settings.task_retries),
             failure_policy=FailurePolicy.SKIP_DEPENDENTS,
             task_timeout_s=self.settings.task_timeout_s,
+            max_concurrency=self.settings.max_parallel_tasks,
         )
         outcome = await scheduler.run(graph, ctx)
         broken = {
