@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codeguild.agents.base import (
     CODE,
@@ -130,13 +130,4 @@ class Planner:
         if task.capability != DOCUMENT:
             return task
         deps = tuple(dict.fromkeys(task.depends_on + code))
-        return TaskSpec(
-            name=task.name,
-            capability=task.capability,
-            component=task.component,
-            action=task.action,
-            depends_on=deps,
-            priority="p2",
-            estimate_s=task.estimate_s,
-            description=task.description,
-        )
+        return replace(task, depends_on=deps, priority="p2")
