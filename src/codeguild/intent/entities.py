@@ -190,11 +190,15 @@ def _scan_sentence(sentence: str, offset: int, col: _Collector) -> None:
         noun = col.noun(m.group(1))
         if noun:
             col.add_fields(col.add(noun, offset + m.start()), split_items(_clause(m.group(2))))
-    m = _PLURAL_HAS.match(sentence)
-    if m and is_plural(m.group(1)) and not m.group(2).startswith(("many", "multiple", "several")):
-        noun = col.noun(m.group(1))
+    lead = _PLURAL_HAS.match(sentence)
+    if (
+        lead
+        and is_plural(lead.group(1))
+        and not lead.group(2).startswith(("many", "multiple", "several"))
+    ):
+        noun = col.noun(lead.group(1))
         if noun:
-            col.add_fields(col.add(noun, offset), split_items(_clause(m.group(2))))
+            col.add_fields(col.add(noun, offset), split_items(_clause(lead.group(2))))
     for m in _WITH.finditer(sentence):
         items = split_items(_clause(m.group(2)))
         children = _plural_items(items, col)
@@ -209,12 +213,12 @@ def _scan_sentence(sentence: str, offset: int, col: _Collector) -> None:
             is_plural(head) or "_".join(noun) in col.drafts or _has_article(sentence, m)
         ):
             col.add_fields(col.add(noun, offset + m.start()), items)
-    m = _COLON.search(sentence)
-    if m:
-        items = split_items(m.group(2))
-        noun = col.noun(m.group(1))
-        if noun and len(items) >= 2 and (is_plural(m.group(1)) or "_".join(noun) in col.drafts):
-            col.add_fields(col.add(noun, offset + m.start()), items)
+    colon = _COLON.search(sentence)
+    if colon:
+        items = split_items(colon.group(2))
+        noun = col.noun(colon.group(1))
+        if noun and len(items) >= 2 and (is_plural(colon.group(1)) or "_".join(noun) in col.drafts):
+            col.add_fields(col.add(noun, offset + colon.start()), items)
 
 
 def _has_article(sentence: str, m: re.Match[str], head: list[str] | None = None) -> bool:

@@ -9,6 +9,7 @@ import re
 import time
 import tomllib
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -30,6 +31,17 @@ def _passed(findings: list[Finding]) -> bool:
 def _severity_counts(findings: list[Finding]) -> dict[str, float]:
     counts = Counter(f.severity for f in findings)
     return {sev: float(counts.get(sev, 0)) for sev in ("low", "medium", "high")}
+
+
+def _severity_result(check: str, findings: list[Finding], started: float) -> CheckResult:
+    """The verdict on ``findings`` (see :func:`_passed`), with their counts by severity."""
+    return CheckResult(
+        check=check,
+        passed=_passed(findings),
+        findings=findings,
+        metrics=_severity_counts(findings),
+        duration_s=time.perf_counter() - started,
+    )
 
 
 def _has_bandit_config(root: Path) -> bool:
@@ -93,13 +105,7 @@ async def bandit_scan(root: Path) -> CheckResult:
                 fix_hint="Fix the file's syntax so it can be analysed.",
             )
         )
-    return CheckResult(
-        check="bandit",
-        passed=_passed(findings),
-        findings=findings,
-        metrics=_severity_counts(findings),
-        duration_s=time.perf_counter() - started,
-    )
+    return _severity_result("bandit", findings, started)
 
 
 # --- secrets ---------------------------------------------------------------------------------
@@ -230,28 +236,25 @@ def secrets_scan(root: Path) -> CheckResult:
                         "if it was ever committed.",
                     )
                 )
-    return CheckResult(
-        check="secrets",
-        passed=_passed(findings),
-        findings=findings,
-        metrics=_severity_counts(findings),
-        duration_s=time.perf_counter() - started,
-    )
+    return _severity_result("secrets", findings, started)
 
 
 # --- dependency pins -------------------------------------------------------------------------
 
 
-def _pin_finding(source: str, line: int | None, text: str) -> Finding | None:
+#: a dependency-pins problem: medium severity, so it fails the check
+_pin_finding = partial(Finding, check="pins", severity="medium")
+
+
+def _requirement_finding(source: str, line: int | None, text: str) -> Finding | None:
+    """The problem with one requirement, if it cannot be parsed or is not pinned with ``==``."""
     try:
         req = Requirement(text)
     except InvalidRequirement as exc:
-        return Finding(
-            check="pins",
+        return _pin_finding(
             file=source,
             line=line,
             rule="invalid-requirement",
-            severity="medium",
             message=f"Cannot parse requirement {text!r}: {exc}",
             fix_hint="Write it as `name==version`.",
         )
@@ -261,12 +264,10 @@ def _pin_finding(source: str, line: int | None, text: str) -> Finding | None:
     pinned = len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version
     if pinned:
         return None
-    return Finding(
-        check="pins",
+    return _pin_finding(
         file=source,
         line=line,
         rule="unpinned-dependency",
-        severity="medium",
         message=f"{req.name} is not pinned with == ({text!r})",
         fix_hint=f"Pin the version the tests ran against, e.g. `{req.name}==<version>`.",
     )
@@ -282,12 +283,8 @@ def _requirements_file(path: Path, root: Path, seen: set[Path], findings: list[F
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         findings.append(
-            Finding(
-                check="pins",
-                file=rel,
-                rule="unreadable",
-                severity="medium",
-                message=f"Cannot read requirements file: {exc}",
+            _pin_finding(
+                file=rel, rule="unreadable", message=f"Cannot read requirements file: {exc}"
             )
         )
         return 0
@@ -303,12 +300,10 @@ def _requirements_file(path: Path, root: Path, seen: set[Path], findings: list[F
                 count += _requirements_file(target, root, seen, findings)
             else:
                 findings.append(
-                    Finding(
-                        check="pins",
+                    _pin_finding(
                         file=rel,
                         line=lineno,
                         rule="missing-include",
-                        severity="medium",
                         message=f"{included.group(1)} does not exist",
                         fix_hint="Fix the -r path or add the file.",
                     )
@@ -318,7 +313,7 @@ def _requirements_file(path: Path, root: Path, seen: set[Path], findings: list[F
             continue  # pip options (index URLs, hashes, -c constraints): not requirements
         count += 1
         # Per-requirement pip options (`--hash=...`) follow the requirement itself.
-        finding = _pin_finding(rel, lineno, re.split(r"\s+--", line, maxsplit=1)[0])
+        finding = _requirement_finding(rel, lineno, re.split(r"\s+--", line, maxsplit=1)[0])
         if finding is not None:
             findings.append(finding)
     return count
@@ -339,7 +334,7 @@ def _pyproject_requirements(root: Path, findings: list[Finding]) -> int:
     lines = text.splitlines()
     for req in requirements:
         lineno = next((i for i, line in enumerate(lines, 1) if req in line), None)
-        finding = _pin_finding("pyproject.toml", lineno, req)
+        finding = _requirement_finding("pyproject.toml", lineno, req)
         if finding is not None:
             findings.append(finding)
     return len(requirements)

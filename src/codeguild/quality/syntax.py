@@ -10,6 +10,7 @@ import re
 import time
 import tomllib
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from codeguild.quality.findings import CheckResult, Finding
@@ -54,16 +55,18 @@ def relpath(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+#: a file no tool can read: always high severity
+_syntax_finding = partial(Finding, check="syntax", severity="high")
+
+
 def _python_error(text: str, rel: str) -> Finding | None:
     try:
         ast.parse(text, filename=rel)
     except SyntaxError as exc:
-        return Finding(
-            check="syntax",
+        return _syntax_finding(
             file=rel,
             line=exc.lineno,
             rule="python",
-            severity="high",
             message=f"SyntaxError: {exc.msg}",
             fix_hint="Fix the Python syntax at this line; the module cannot be imported.",
         )
@@ -74,12 +77,10 @@ def _json_error(text: str, rel: str) -> Finding | None:
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        return Finding(
-            check="syntax",
+        return _syntax_finding(
             file=rel,
             line=exc.lineno,
             rule="json",
-            severity="high",
             message=f"Invalid JSON: {exc.msg}",
             fix_hint="Fix the JSON document (quotes, commas, brackets).",
         )
@@ -96,12 +97,10 @@ def _toml_error(text: str, rel: str) -> Finding | None:
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return Finding(
-            check="syntax",
+        return _syntax_finding(
             file=rel,
             line=_toml_line(exc),
             rule="toml",
-            severity="high",
             message=f"Invalid TOML: {exc}",
             fix_hint="Fix the TOML document; tools reading it will refuse to start.",
         )
@@ -121,12 +120,10 @@ def _yaml_checker() -> Callable[[str, str], Finding | None] | None:
                 pass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            return Finding(
-                check="syntax",
+            return _syntax_finding(
                 file=rel,
                 line=mark.line + 1 if mark is not None else None,
                 rule="yaml",
-                severity="high",
                 message=f"Invalid YAML: {exc}".splitlines()[0],
                 fix_hint="Fix the YAML document (indentation, quoting).",
             )
@@ -158,11 +155,9 @@ def check_syntax(root: Path) -> CheckResult:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError) as exc:
             findings.append(
-                Finding(
-                    check="syntax",
+                _syntax_finding(
                     file=rel,
                     rule="encoding",
-                    severity="high",
                     message=f"Cannot read as UTF-8: {exc}",
                     fix_hint="Save the file as UTF-8.",
                 )

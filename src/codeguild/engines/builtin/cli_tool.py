@@ -5,9 +5,17 @@ from __future__ import annotations
 import logging
 import shlex
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from codeguild.engines.base import Blueprint, Component
+from codeguild.engines.builtin.blueprints import (
+    PackageComponents,
+    PackageKind,
+    Writer,
+    recipe_writers,
+    unknown_component,
+    write_with,
+)
 from codeguild.engines.builtin.project_files import common_files
 from codeguild.engines.builtin.recipes import RECIPES, Recipe, matching_recipes
 from codeguild.engines.builtin.recipes.entities import EntityInfo
@@ -28,10 +36,27 @@ from codeguild.engines.builtin.recipes.generic_cli_tests import cli_test_context
 from codeguild.engines.builtin.recipes.introspect import registered_commands
 from codeguild.engines.builtin.recipes.pyliteral import assignment, docstring, py_literal
 from codeguild.engines.builtin.rendering import render
-from codeguild.errors import IntentError
 from codeguild.intent.models import ProjectIntent, ProjectType
 
 logger = logging.getLogger(__name__)
+
+_KIND = PackageKind(
+    project_type="cli_tool",
+    scaffold_description="Pinned dependencies, console script, ruff/pytest/bandit config.",
+    core_modules=("__init__.py", "__main__.py", "cli.py"),
+    core_description="The typer app that registers every command module.",
+    package_tests=Component(
+        "tests_cli",
+        "tests",
+        ("tests/test_cli.py",),
+        needs=("core",),
+        description="Help, version and `python -m` entry point.",
+    ),
+    docs_files=("README.md",),
+    docs_description="Install, usage, commands, examples and how to test.",
+    run_command="python -m {package} --help",
+    unmapped_kind="Commands",
+)
 
 
 @dataclass(frozen=True)
@@ -98,122 +123,53 @@ class CliToolBuilder:
     def blueprint(self, intent: ProjectIntent) -> Blueprint:
         project = self._project(intent)
         pkg = intent.package
-        components: list[Component] = [
-            Component(
-                "scaffold",
-                "config",
-                ("pyproject.toml", "requirements.txt", "requirements-dev.txt", ".gitignore"),
-                description="Pinned dependencies, console script, ruff/pytest/bandit config.",
-            )
-        ]
-        code: list[str] = []
-        tests: list[Component] = []
+        parts = PackageComponents(pkg)
         for recipe in project.recipes:
             name = f"commands_{recipe.name}"
-            code.append(name)
-            components.append(
-                Component(
-                    name,
-                    "code",
-                    tuple(f"{pkg}/{f.path}" for f in recipe.modules),
-                    description=recipe.summary,
-                )
-            )
-            tests.append(
-                Component(
-                    f"tests_{recipe.name}",
-                    "tests",
-                    tuple(f"tests/{f.path}" for f in recipe.tests),
-                    needs=(name, "core"),
-                    description=f"Tests of {', '.join(recipe.api)}.",
-                )
-            )
+            parts.add_recipe(recipe, name, test_needs=(name, "core"))
         for recipe in project.function_recipes:
             name = f"commands_{recipe.name}"
-            code.append(name)
             files = (*(f"{pkg}/{f.path}" for f in recipe.modules), f"{pkg}/{name}.py")
-            components.append(Component(name, "code", files, description=recipe.summary))
-            tests.append(
+            parts.add(
+                Component(name, "code", files, description=recipe.summary),
                 Component(
                     f"tests_{recipe.name}",
                     "tests",
                     (*(f"tests/{f.path}" for f in recipe.tests), f"tests/test_{name}.py"),
                     needs=(name, "core"),
                     description=f"Tests of the {recipe.name} functions and commands.",
-                )
+                ),
             )
         if project.generic is not None:
-            components.append(
-                Component(
-                    "store",
-                    "code",
-                    (f"{pkg}/records.py", f"{pkg}/store.py"),
-                    description="Record schemas, validation and the JSON file store.",
-                )
+            store = Component(
+                "store",
+                "code",
+                (f"{pkg}/records.py", f"{pkg}/store.py"),
+                description="Record schemas, validation and the JSON file store.",
             )
+            parts.add(store, core_need=False)
             for name, entity in project.entity_components():
-                code.append(name)
-                components.append(
+                parts.add(
                     Component(
                         name,
                         "code",
                         (f"{pkg}/{_entity_module(entity)}.py",),
                         needs=("store",),
                         description=f"Commands that manage {entity.plural}.",
-                    )
-                )
-                tests.append(
+                    ),
                     Component(
                         f"tests_{entity.kind}",
                         "tests",
                         (f"tests/test_{entity.kind}_commands.py",),
                         needs=(name, "core"),
                         description=f"Tests of the {entity.label} commands.",
-                    )
+                    ),
                 )
-        components.append(
-            Component(
-                "core",
-                "code",
-                (f"{pkg}/__init__.py", f"{pkg}/__main__.py", f"{pkg}/cli.py"),
-                needs=tuple(code),
-                description="The typer app that registers every command module.",
-            )
-        )
-        tests.append(
-            Component(
-                "tests_cli",
-                "tests",
-                ("tests/test_cli.py",),
-                needs=("core",),
-                description="Help, version and `python -m` entry point.",
-            )
-        )
-        components += tests
-        components.append(
-            Component(
-                "docs",
-                "docs",
-                ("README.md",),
-                needs=("core",),
-                description="Install, usage, commands, examples and how to test.",
-            )
-        )
-        notes = ()
-        if project.generic is not None and project.generic.unmapped:
-            notes = (f"Commands without a known mapping: {', '.join(project.generic.unmapped)}.",)
-        return Blueprint(
-            package=pkg,
-            components=tuple(components),
-            run_command=f"python -m {pkg} --help",
-            test_command="pytest",
-            openapi_export=None,
-            notes=notes,
-        )
+        return parts.blueprint(_KIND, project.generic.unmapped if project.generic else ())
 
     def write_component(self, intent: ProjectIntent, component: str) -> dict[str, str]:
         project = self._project(intent)
-        writers = {
+        writers: dict[str, Writer] = {
             "scaffold": lambda: self._scaffold(intent),
             "store": lambda: self._store(intent, project),
             "core": lambda: self._core(intent, project),
@@ -221,22 +177,19 @@ class CliToolBuilder:
             "docs": lambda: {"README.md": self._readme(intent, project)},
         }
         for recipe in project.recipes:
-            writers[f"commands_{recipe.name}"] = lambda r=recipe: r.module_files(intent)
-            writers[f"tests_{recipe.name}"] = lambda r=recipe: r.test_files(intent)
+            writers.update(recipe_writers(intent, recipe, f"commands_{recipe.name}"))
         for recipe in project.function_recipes:
-            writers[f"commands_{recipe.name}"] = lambda r=recipe: function_module(intent, r)
-            writers[f"tests_{recipe.name}"] = lambda r=recipe: function_tests(intent, r)
-        for name, entity in project.entity_components():
-            writers[name] = lambda e=entity: self._entity_commands(intent, project, e)
-            writers[f"tests_{entity.kind}"] = lambda e=entity: self._entity_tests(
-                intent, project, e
-            )
-        if component not in writers or (component == "store" and project.generic is None):
-            raise IntentError(
-                f"The cli_tool blueprint of {intent.name!r} has no component {component!r}.",
-                hint=f"Use one of: {', '.join(sorted(writers))}.",
-            )
-        return writers[component]()
+            writers[f"commands_{recipe.name}"] = partial(function_module, intent, recipe)
+            writers[f"tests_{recipe.name}"] = partial(function_tests, intent, recipe)
+        plan = project.generic
+        if plan is not None:
+            for name, entity in project.entity_components():
+                writers[name] = partial(self._entity_commands, intent, plan, entity)
+                writers[f"tests_{entity.kind}"] = partial(self._entity_tests, intent, plan, entity)
+        if component == "store" and project.generic is None:
+            # only projects with records have a store; the hint names it all the same
+            raise unknown_component(_KIND.project_type, intent, component, writers)
+        return write_with(writers, _KIND.project_type, intent, component)
 
     # -- components -------------------------------------------------------------------------
 
@@ -255,32 +208,22 @@ class CliToolBuilder:
         }
 
     def _entity_commands(
-        self, intent: ProjectIntent, project: _CliProject, entity: EntityInfo
+        self, intent: ProjectIntent, plan: CliPlan, entity: EntityInfo
     ) -> dict[str, str]:
-        plan = project.generic
-        assert plan is not None
         text = render(
             "cli_tool/generic/commands.py.j2",
-            package=intent.package,
-            entity=entity,
-            commands=plan.commands_of(entity),
-            names=plan.names,
             option_param=option_param,
             python_type=python_type,
+            **_entity_context(intent.package, plan, entity),
         )
         return {f"{intent.package}/{_entity_module(entity)}.py": text}
 
     def _entity_tests(
-        self, intent: ProjectIntent, project: _CliProject, entity: EntityInfo
+        self, intent: ProjectIntent, plan: CliPlan, entity: EntityInfo
     ) -> dict[str, str]:
-        plan = project.generic
-        assert plan is not None
         text = render(
             "cli_tool/generic/test_commands.py.j2",
-            package=intent.package,
-            entity=entity,
-            commands=plan.commands_of(entity),
-            names=plan.names,
+            **_entity_context(intent.package, plan, entity),
             **cli_test_context(plan, entity),
         )
         return {f"tests/test_{entity.kind}_commands.py": text}
@@ -370,7 +313,7 @@ class CliToolBuilder:
         for _, entity in project.entity_components():
             assert project.generic is not None
             group = project.generic.sub_app(entity)
-            source = self._entity_commands(intent, project, entity)
+            source = self._entity_commands(intent, project.generic, entity)
             rows += [
                 (f"{group} {command}" if group else command, doc)
                 for command, doc in registered_commands(next(iter(source.values())))
@@ -386,6 +329,16 @@ class CliToolBuilder:
             store=_store_env(intent) if project.generic else "",
             examples=examples,
         )
+
+
+def _entity_context(package: str, plan: CliPlan, entity: EntityInfo) -> dict[str, object]:
+    """What an entity's command module and its tests are both rendered with."""
+    return {
+        "package": package,
+        "entity": entity,
+        "commands": plan.commands_of(entity),
+        "names": plan.names,
+    }
 
 
 def _module_path(intent: ProjectIntent, recipe: Recipe) -> str:

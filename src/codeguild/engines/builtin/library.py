@@ -5,10 +5,17 @@ from __future__ import annotations
 import ast
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from codeguild.engines.base import Blueprint, Component
+from codeguild.engines.builtin.blueprints import (
+    PackageComponents,
+    PackageKind,
+    Writer,
+    recipe_writers,
+    write_with,
+)
 from codeguild.engines.builtin.project_files import common_files
 from codeguild.engines.builtin.recipes import Recipe, matching_recipes
 from codeguild.engines.builtin.recipes.entities import EntityInfo
@@ -25,12 +32,22 @@ from codeguild.engines.builtin.recipes.generic_library import (
 from codeguild.engines.builtin.recipes.introspect import methods_of, public_names
 from codeguild.engines.builtin.recipes.pyliteral import assignment, docstring, py_literal
 from codeguild.engines.builtin.rendering import render
-from codeguild.errors import IntentError
 from codeguild.intent.models import ProjectIntent
 
 logger = logging.getLogger(__name__)
 
 _GENERIC_MODULES = ("models", "repository", "operations")
+_KIND = PackageKind(
+    project_type="library",
+    scaffold_description="Packaging, dev dependencies, ruff/pytest/bandit config.",
+    core_modules=("__init__.py", "py.typed"),
+    core_description="The package: re-exports the public API.",
+    package_tests=Component("tests_package", "tests", ("tests/test_package.py",), needs=("core",)),
+    docs_files=("README.md", "API.md"),
+    docs_description="README (install, usage, test) and API.md (every public function).",
+    run_command='python -c "import {package}"',
+    unmapped_kind="Functions",
+)
 
 
 @dataclass(frozen=True)
@@ -63,103 +80,39 @@ class LibraryBuilder:
     def blueprint(self, intent: ProjectIntent) -> Blueprint:
         project = self._project(intent)
         pkg = intent.package
-        components = [
-            Component(
-                "scaffold",
-                "config",
-                ("pyproject.toml", "requirements.txt", "requirements-dev.txt", ".gitignore"),
-                description="Packaging, dev dependencies, ruff/pytest/bandit config.",
-            )
-        ]
-        code: list[str] = []
-        tests: list[Component] = []
+        parts = PackageComponents(pkg)
         for recipe in project.recipes:
             name = f"module_{recipe.name}"
-            code.append(name)
-            files = tuple(f"{pkg}/{f.path}" for f in recipe.modules)
-            components.append(Component(name, "code", files, description=recipe.summary))
-            tests.append(
-                Component(
-                    f"tests_{recipe.name}",
-                    "tests",
-                    tuple(f"tests/{f.path}" for f in recipe.tests),
-                    needs=(name,),
-                    description=f"Tests of {', '.join(recipe.api)}.",
-                )
-            )
+            parts.add_recipe(recipe, name, test_needs=(name,))
         if project.generic is not None:
             for module in _GENERIC_MODULES:
                 needs = () if module == "models" else ("module_models",)
-                code.append(f"module_{module}")
-                components.append(
-                    Component(f"module_{module}", "code", (f"{pkg}/{module}.py",), needs=needs)
-                )
-                tests.append(
+                parts.add(
+                    Component(f"module_{module}", "code", (f"{pkg}/{module}.py",), needs=needs),
                     Component(
                         f"tests_{module}",
                         "tests",
                         (f"tests/test_{module}.py",),
                         needs=(f"module_{module}",),
-                    )
+                    ),
                 )
-        components.append(
-            Component(
-                "core",
-                "code",
-                (f"{pkg}/__init__.py", f"{pkg}/py.typed"),
-                needs=tuple(code),
-                description="The package: re-exports the public API.",
-            )
-        )
-        tests.append(
-            Component("tests_package", "tests", ("tests/test_package.py",), needs=("core",))
-        )
-        components += tests
-        components.append(
-            Component(
-                "docs",
-                "docs",
-                ("README.md", "API.md"),
-                needs=("core",),
-                description="README (install, usage, test) and API.md (every public function).",
-            )
-        )
-        notes: tuple[str, ...] = ()
-        if project.generic is not None and project.generic.unmapped:
-            unmapped = ", ".join(project.generic.unmapped)
-            notes = (f"Functions without a known mapping: {unmapped}.",)
-        return Blueprint(
-            package=pkg,
-            components=tuple(components),
-            run_command=f'python -c "import {pkg}"',
-            test_command="pytest",
-            openapi_export=None,
-            notes=notes,
-        )
+        return parts.blueprint(_KIND, project.generic.unmapped if project.generic else ())
 
     def write_component(self, intent: ProjectIntent, component: str) -> dict[str, str]:
         project = self._project(intent)
-        writers = {
+        writers: dict[str, Writer] = {
             "scaffold": lambda: common_files(intent, []),
             "core": lambda: self._core(intent, project),
             "tests_package": lambda: self._tests_package(intent, project),
             "docs": lambda: self._docs(intent, project),
         }
         for recipe in project.recipes:
-            writers[f"module_{recipe.name}"] = lambda r=recipe: r.module_files(intent)
-            writers[f"tests_{recipe.name}"] = lambda r=recipe: r.test_files(intent)
+            writers.update(recipe_writers(intent, recipe, f"module_{recipe.name}"))
         if project.generic is not None:
             for module in _GENERIC_MODULES:
-                writers[f"module_{module}"] = lambda m=module: self._generic(intent, project, m)
-                writers[f"tests_{module}"] = lambda m=module: self._generic_tests(
-                    intent, project, m
-                )
-        if component not in writers:
-            raise IntentError(
-                f"The library blueprint of {intent.name!r} has no component {component!r}.",
-                hint=f"Use one of: {', '.join(sorted(writers))}.",
-            )
-        return writers[component]()
+                writers[f"module_{module}"] = partial(self._generic, intent, project, module)
+                writers[f"tests_{module}"] = partial(self._generic_tests, intent, project, module)
+        return write_with(writers, _KIND.project_type, intent, component)
 
     # -- generic modules --------------------------------------------------------------------
 

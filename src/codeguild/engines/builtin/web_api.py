@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from codeguild.engines.base import Blueprint, Component
 from codeguild.engines.builtin.project_files import common_files
@@ -193,8 +194,8 @@ class WebApiBuilder:
             writers["auth"] = code.auth
             writers["tests_auth"] = tests.auth
         for r in spec.resources:
-            writers[_api(r)] = lambda r=r: code.resource(r)
-            writers[_tests(r)] = lambda r=r: tests.resource(r)
+            writers[_api(r)] = partial(code.resource, r)
+            writers[_tests(r)] = partial(tests.resource, r)
         return writers
 
 
