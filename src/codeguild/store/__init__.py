@@ -1,0 +1,1 @@
+"""Durable state (``store.db``: SQLite/PostgreSQL) and shared memory (``store.memory``)."""

@@ -1,0 +1,1 @@
+"""Alembic migration scripts of the durable store (run via codeguild.store.db.migrate)."""
