@@ -96,13 +96,21 @@ async def test_score_prefers_reliable_then_fast_agents() -> None:
     assert set(rows["steady"]) == {
         "name",
         "capabilities",
+        "state",
+        "healthy",
+        "unhealthy_reason",
         "capacity",
         "busy",
+        "load",
+        "heartbeat",
+        "last_heartbeat",
         "completed",
         "failed",
         "score",
+        "scores",
         "mean_duration_s",
     }
+    assert rows["slow"]["scores"] == {"code": 0.25}
 
 
 async def test_acquire_waits_until_release_and_hands_over_by_rank() -> None:

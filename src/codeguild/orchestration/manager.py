@@ -1,10 +1,19 @@
-"""AgentManager: the registry of agents, their load, and which one gets the next task.
+"""AgentManager: the registry of agents, their load, and who gets the next task.
 
-Selection for a capability: among agents offering it that have a free slot, the least busy
-relative to capacity wins; ties go to the best performance score (success-rate EWMA times speed
-relative to the fastest peer), then to registration order. When every matching agent is at
-capacity the caller waits; freed slots are handed to waiters directly, best rank first, so a
-slot is never stolen by a latecomer and a waiter is never forgotten.
+Selection for a capability: among the *healthy* agents offering it with a free slot, the least
+busy relative to capacity wins, then the best performance score (success-rate EWMA times speed
+relative to the fastest peer), then registration order. When none is free the caller waits; freed
+slots go to waiters directly, best rank first, so a slot is never stolen by a latecomer.
+
+Scores come from :mod:`codeguild.orchestration.scoring`. Health (heartbeats, timeouts,
+listeners) is kept by a composed :class:`~codeguild.orchestration.health.HealthMonitor`: agents
+registered with ``heartbeat=True`` must heartbeat within ``heartbeat_timeout_s`` or
+:meth:`~AgentManager.check_health` marks them unhealthy. An unhealthy agent gets no new task (the
+scheduler, told by a health listener, retries its running tasks elsewhere); a revived one is
+handed waiting work. Waiters with no healthy agent keep waiting and show as ``stalled`` in
+``capability_status()``; NoAgentError still means no agent is *registered* with the capability.
+``status()`` states, by precedence: ``unhealthy`` (no new task), ``busy`` (every slot taken),
+``idle`` (nothing running), ``healthy`` (running, slots left).
 """
 
 from __future__ import annotations
@@ -13,16 +22,30 @@ import asyncio
 import heapq
 import itertools
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from codeguild.agents.base import Agent
 from codeguild.errors import CodeguildError, NoAgentError
+from codeguild.orchestration.health import (
+    AgentHealth,
+    AgentHealthError,
+    HealthListener,
+    HealthMonitor,
+)
+from codeguild.orchestration.scoring import EWMA_ALPHA, TrackRecord, fastest_latency
+
+__all__ = [
+    "EWMA_ALPHA",
+    "AgentHealthError",
+    "AgentManager",
+    "AgentRegistrationError",
+    "HealthListener",
+]
 
 logger = logging.getLogger(__name__)
-
-#: weight of the newest observation in the success-rate and latency averages
-EWMA_ALPHA = 0.3
 
 
 class AgentRegistrationError(CodeguildError):
@@ -32,32 +55,13 @@ class AgentRegistrationError(CodeguildError):
 
 
 @dataclass(slots=True)
-class _CapabilityStats:
-    """Moving averages of one agent's results for one capability."""
-
-    success: float = 1.0  # optimistic prior so new agents get tried
-    latency_s: float | None = None
-    runs: int = 0
-
-    def observe(self, ok: bool, duration_s: float) -> None:
-        self.runs += 1
-        self.success += EWMA_ALPHA * ((1.0 if ok else 0.0) - self.success)
-        if self.latency_s is None:
-            self.latency_s = duration_s
-        else:
-            self.latency_s += EWMA_ALPHA * (duration_s - self.latency_s)
-
-
-@dataclass(slots=True)
 class _Slot:
     agent: Agent
     capacity: int
     order: int
+    health: AgentHealth
     busy: int = 0
-    completed: int = 0
-    failed: int = 0
-    total_duration_s: float = 0.0
-    stats: dict[str, _CapabilityStats] = field(default_factory=dict)
+    record: TrackRecord = field(default_factory=TrackRecord)
 
 
 @dataclass(slots=True)
@@ -67,19 +71,36 @@ class _Waiter:
 
 
 class AgentManager:
-    """Registry and load balancer of agents; one instance serves a whole process."""
+    """Registry, health monitor and load balancer of agents; one instance serves a process."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        heartbeat_timeout_s: float = 15.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        # wall-clock by default: last_heartbeat is shown in status() and may come from workers
+        self._health = HealthMonitor(timeout_s=heartbeat_timeout_s, clock=clock)
         self._slots: dict[str, _Slot] = {}
+        self._by_capability: dict[str, list[_Slot]] = {}
         self._order = itertools.count()
         self._seq = itertools.count()
         # capability -> heap of (rank, arrival, waiter); cancelled waiters are dropped lazily
         self._waiting: dict[str, list[tuple[tuple[Any, ...], int, _Waiter]]] = {}
 
+    @property
+    def heartbeat_timeout_s(self) -> float:
+        """How long a heartbeat agent may stay silent before it is marked unhealthy."""
+        return self._health.timeout_s
+
     # -- registry ----------------------------------------------------------------------------
 
-    def register(self, agent: Agent, capacity: int = 1) -> None:
-        """Add an agent that can run ``capacity`` tasks at once."""
+    def register(self, agent: Agent, capacity: int = 1, heartbeat: bool = False) -> None:
+        """Add an agent that can run ``capacity`` tasks at once.
+
+        With ``heartbeat`` the agent must heartbeat within ``heartbeat_timeout_s`` (counted from
+        registration) or it is marked unhealthy by the next health check.
+        """
         if not isinstance(agent, Agent):
             raise AgentRegistrationError(
                 f"{agent!r} is not an agent.",
@@ -99,37 +120,77 @@ class AgentManager:
                 f"An agent named {agent.name!r} is already registered.",
                 hint="Unregister it first or give the new agent another name.",
             )
-        self._slots[agent.name] = _Slot(agent=agent, capacity=capacity, order=next(self._order))
+        health = self._health.track(agent.name, heartbeat)
+        slot = _Slot(agent=agent, capacity=capacity, order=next(self._order), health=health)
+        self._slots[agent.name] = slot
+        for capability in agent.capabilities:
+            self._by_capability.setdefault(capability, []).append(slot)
         logger.debug("agent registered name=%s capacity=%d", agent.name, capacity)
         self._dispatch(agent.capabilities)
 
     def unregister(self, name: str) -> None:
         """Remove an agent. Tasks it is running finish; waiters it alone served get NoAgentError."""
-        slot = self._slots.pop(name, None)
-        if slot is None:
-            raise AgentRegistrationError(
-                f"No agent named {name!r} is registered.",
-                hint=f"Registered agents: {', '.join(self._slots) or 'none'}.",
-            )
+        slot = self._require(name)
+        del self._slots[name]
         for capability in slot.agent.capabilities:
-            if self.agents_for(capability):
+            peers = [s for s in self._by_capability.get(capability, []) if s is not slot]
+            if peers:
+                self._by_capability[capability] = peers
                 continue
+            self._by_capability.pop(capability, None)
             for _, _, waiter in self._waiting.pop(capability, []):
                 if not waiter.future.done():
                     waiter.future.set_exception(self._no_agent(capability))
 
     def agents_for(self, capability: str) -> list[Agent]:
-        """Registered agents offering ``capability``, in registration order."""
-        return [s.agent for s in self._slots.values() if capability in s.agent.capabilities]
+        """Registered agents offering ``capability``, healthy or not, in registration order."""
+        return [s.agent for s in self._by_capability.get(capability, [])]
 
     def capabilities(self) -> frozenset[str]:
         """Every capability some registered agent offers."""
-        return frozenset(c for s in self._slots.values() for c in s.agent.capabilities)
+        return frozenset(self._by_capability)
+
+    # -- health ------------------------------------------------------------------------------
+
+    def heartbeat(self, name: str, at: float | None = None) -> None:
+        """Record that ``name`` is alive at ``at`` (default now); revives it after a timeout."""
+        slot = self._require(name)
+        if self._health.heartbeat(slot.health, at):
+            self._dispatch(slot.agent.capabilities)
+
+    def check_health(self, now: float | None = None) -> list[str]:
+        """Mark heartbeat agents silent for over the timeout unhealthy; return those names."""
+        return self._health.check([slot.health for slot in self._slots.values()], now)
+
+    async def monitor(self, interval_s: float | None = None) -> None:
+        """Run :meth:`check_health` every ``interval_s`` (default a third of the timeout) until
+        cancelled."""
+        await self._health.run(self.check_health, interval_s)
+
+    def mark_unhealthy(self, name: str, reason: str = "marked unhealthy") -> bool:
+        """Stop giving ``name`` new tasks until :meth:`mark_healthy`; True if it was healthy."""
+        return self._health.mark_unhealthy(self._require(name).health, reason)
+
+    def mark_healthy(self, name: str) -> bool:
+        """Let ``name`` take tasks again (heartbeat clock restarted); True if it was unhealthy."""
+        slot = self._require(name)
+        if not self._health.mark_healthy(slot.health):
+            return False
+        self._dispatch(slot.agent.capabilities)
+        return True
+
+    def add_health_listener(self, callback: HealthListener) -> None:
+        """Call ``callback(agent_name)`` each time an agent turns unhealthy."""
+        self._health.add_listener(callback)
+
+    def remove_health_listener(self, callback: HealthListener) -> None:
+        """Forget ``callback``; removing one that was never added does nothing."""
+        self._health.remove_listener(callback)
 
     # -- acquiring and releasing -------------------------------------------------------------
 
     async def acquire(self, capability: str, *, rank: tuple[Any, ...] = ()) -> Agent:
-        """Reserve the best agent for ``capability``, waiting while all of them are busy.
+        """Reserve the best healthy agent for ``capability``, waiting while none is free.
 
         ``rank`` orders waiters (lower first, then arrival). Every acquired agent must be given
         back with :meth:`release`. Raises NoAgentError at once when no agent has the capability.
@@ -185,45 +246,90 @@ class AgentManager:
             )
         slot.busy -= 1
         if record:
-            slot.stats.setdefault(capability, _CapabilityStats()).observe(ok, duration_s)
-            slot.total_duration_s += duration_s
-            if ok:
-                slot.completed += 1
-            else:
-                slot.failed += 1
-        self._dispatch(slot.agent.capabilities)
+            slot.record.observe(capability, ok, duration_s)
+        if self._waiting:
+            self._dispatch(slot.agent.capabilities)
 
     # -- scoring and status ------------------------------------------------------------------
 
     def score(self, name: str, capability: str) -> float:
         """Performance of an agent for a capability in (0, 1]: success rate times relative speed."""
-        slot = self._slots.get(name)
-        if slot is None:
-            raise AgentRegistrationError(f"No agent named {name!r} is registered.")
-        return self._score(slot, capability)
+        return self._require(name).record.score(capability, self._fastest(capability))
+
+    def agent_score(self, name: str) -> float:
+        """Mean score over the capabilities ``name`` has history for (1.0 without history).
+
+        Fits ``consensus(weights=manager.agent_score)``.
+        """
+        return self._require(name).record.mean_score(self._fastest)
+
+    def estimated_duration(self, capability: str) -> float | None:
+        """Mean of the agents' latency EWMAs for ``capability``; None without history."""
+        latencies = [
+            stats.latency_s
+            for slot in self._by_capability.get(capability, [])
+            if (stats := slot.record.stats.get(capability)) is not None
+            and stats.latency_s is not None
+        ]
+        return sum(latencies) / len(latencies) if latencies else None
 
     def status(self) -> list[dict[str, Any]]:
-        """One JSON-able row per agent: load, counts, score and mean duration."""
+        """One JSON-able row per agent: state, load, heartbeat, counts and scores."""
         rows: list[dict[str, Any]] = []
         for slot in self._slots.values():
-            measured = [c for c in sorted(slot.stats) if slot.stats[c].runs]
-            score = sum(self._score(slot, c) for c in measured) / len(measured) if measured else 1.0
-            runs = slot.completed + slot.failed
             rows.append(
                 {
                     "name": slot.agent.name,
                     "capabilities": sorted(slot.agent.capabilities),
+                    "state": self._state(slot),
+                    "healthy": slot.health.healthy,
+                    "unhealthy_reason": None if slot.health.healthy else slot.health.reason,
                     "capacity": slot.capacity,
                     "busy": slot.busy,
-                    "completed": slot.completed,
-                    "failed": slot.failed,
-                    "score": round(score, 4),
-                    "mean_duration_s": (slot.total_duration_s / runs) if runs else None,
+                    "load": round(slot.busy / slot.capacity, 4),
+                    "heartbeat": slot.health.heartbeat,
+                    "last_heartbeat": slot.health.last_heartbeat,
+                    "completed": slot.record.completed,
+                    "failed": slot.record.failed,
+                    "score": round(self.agent_score(slot.agent.name), 4),
+                    "scores": {
+                        c: round(slot.record.score(c, self._fastest(c)), 4)
+                        for c in sorted(slot.agent.capabilities)
+                    },
+                    "mean_duration_s": slot.record.mean_duration_s,
+                }
+            )
+        return rows
+
+    def capability_status(self) -> list[dict[str, Any]]:
+        """One row per capability: agents, healthy agents, waiters, and ``stalled`` when callers
+        wait with no healthy agent to serve them."""
+        rows = []
+        for capability in sorted(self._by_capability.keys() | self._waiting.keys()):
+            slots = self._by_capability.get(capability, [])
+            waiting = sum(1 for *_, w in self._waiting.get(capability, []) if not w.future.done())
+            healthy = sum(1 for s in slots if s.health.healthy)
+            rows.append(
+                {
+                    "capability": capability,
+                    "agents": len(slots),
+                    "healthy_agents": healthy,
+                    "waiting": waiting,
+                    "stalled": waiting > 0 and healthy == 0,
                 }
             )
         return rows
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _require(self, name: str) -> _Slot:
+        slot = self._slots.get(name)
+        if slot is None:
+            raise AgentRegistrationError(
+                f"No agent named {name!r} is registered.",
+                hint=f"Registered agents: {', '.join(self._slots) or 'none'}.",
+            )
+        return slot
 
     def _no_agent(self, capability: str) -> NoAgentError:
         offered = ", ".join(sorted(self.capabilities())) or "none (no agent is registered)"
@@ -233,31 +339,39 @@ class AgentManager:
             hint="Register an agent with that capability, or fix the task's capability.",
         )
 
+    @staticmethod
+    def _state(slot: _Slot) -> str:
+        if not slot.health.healthy:
+            return "unhealthy"
+        if slot.busy >= slot.capacity:
+            return "busy"
+        return "idle" if slot.busy == 0 else "healthy"
+
     def _take(self, capability: str) -> Agent | None:
-        """Reserve the best free agent now, None if all are busy; NoAgentError if none exist."""
-        candidates = [s for s in self._slots.values() if capability in s.agent.capabilities]
-        if not candidates:
+        """Reserve the best free healthy agent now, None if there is none; NoAgentError if no
+        agent offers the capability at all."""
+        slots = self._by_capability.get(capability)
+        if not slots:
             raise self._no_agent(capability)
-        free = [s for s in candidates if s.busy < s.capacity]
+        free = [s for s in slots if s.health.healthy and s.busy < s.capacity]
         if not free:
             return None
-        best = min(free, key=lambda s: (s.busy / s.capacity, -self._score(s, capability), s.order))
+        if len(free) == 1:
+            best = free[0]
+        else:
+            fastest = self._fastest(capability)
+            best = min(
+                free,
+                key=lambda s: (s.busy / s.capacity, -s.record.score(capability, fastest), s.order),
+            )
         best.busy += 1
         return best.agent
 
-    def _score(self, slot: _Slot, capability: str) -> float:
-        stats = slot.stats.get(capability)
-        if stats is None or stats.latency_s is None:
-            return 1.0 if stats is None else stats.success
-        latencies = [
-            s.stats[capability].latency_s
-            for s in self._slots.values()
-            if capability in s.stats and s.stats[capability].latency_s is not None
-        ]
-        fastest = min(lat for lat in latencies if lat is not None)
-        # relative speed, so the score means the same for 10 ms and 10 min tasks
-        speed = fastest / stats.latency_s if stats.latency_s > 0 else 1.0
-        return stats.success * speed
+    def _fastest(self, capability: str) -> float | None:
+        """The lowest latency EWMA among agents with history for ``capability``."""
+        return fastest_latency(
+            s.record.stats.get(capability) for s in self._by_capability.get(capability, ())
+        )
 
     def _dispatch(self, capabilities: frozenset[str]) -> None:
         """Hand free slots to waiting callers, best rank first."""
