@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from codeguild import __version__
+from codeguild.cli_output import err, out, print_error
+from codeguild.cli_runs import db_app, runs_app
 from codeguild.errors import CodeguildError, RequirementError
 from codeguild.events import EventBus
 from codeguild.progress import LiveTaskTable
@@ -26,8 +26,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
-out = Console()
+app.add_typer(db_app, name="db")
+app.add_typer(runs_app, name="runs")
 
 
 class ProjectTypeOption(StrEnum):
@@ -89,7 +89,7 @@ def generate(
     try:
         requirement = _requirement_text(requirement, requirement_file)
     except CodeguildError as exc:
-        _print_error(exc)
+        print_error(exc)
         raise typer.Exit(exc.exit_code) from None
 
     bus = EventBus()
@@ -110,7 +110,7 @@ def generate(
     except CodeguildError as exc:
         if debug:
             err.print_exception()
-        _print_error(exc)
+        print_error(exc)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted: nothing was written to the output folder[/]")
@@ -121,10 +121,6 @@ def generate(
         _print_summary(report)
     if report.status != "passed":
         raise typer.Exit(1)
-
-
-def _print_error(exc: CodeguildError) -> None:
-    err.print(f"[bold red]error[/] {escape(f'[{exc.code}]')} {escape(str(exc))}", highlight=False)
 
 
 def _requirement_text(argument: str | None, file: Path | None) -> str:

@@ -11,6 +11,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CODEGUILD_", extra="ignore")
 
+    # durable state: None means the embedded defaults (a SQLite file under the user's data dir,
+    # an in-process memory store)
+    database_url: str | None = Field(None, description="SQLite or PostgreSQL URL")
+    redis_url: str | None = Field(None, description="Redis URL for the shared memory store")
+    persist: bool = Field(True, description="Record runs in the database (needed to resume)")
+
     # limits on the requirement text
     max_requirement_chars: int = Field(20_000, ge=100)
 
