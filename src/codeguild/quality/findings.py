@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,9 @@ class Finding(BaseModel):
     severity: Severity = "low"
     message: str
     fix_hint: str = ""
+    owasp: str | None = Field(
+        default=None, description="OWASP Top 10 (2021) category, e.g. 'A03:2021 Injection'."
+    )
 
 
 class CheckResult(BaseModel):
@@ -27,6 +30,9 @@ class CheckResult(BaseModel):
     metrics: dict[str, float] = Field(default_factory=dict)
     error: str | None = Field(default=None, description="Set when the check itself could not run.")
     duration_s: float = 0.0
+    details: dict[str, Any] = Field(
+        default_factory=dict, description="Check-specific extras (licenses, skipped reason, ...)."
+    )
 
 
 class TestRunResult(BaseModel):
@@ -48,6 +54,10 @@ class TestRunResult(BaseModel):
     output_tail: str = ""
     isolation: dict[str, object] = Field(
         default_factory=dict, description="What the sandbox actually obtained (uid, netns, ...)."
+    )
+    stopped_by: list[str] = Field(
+        default_factory=list,
+        description="Limits the sandbox enforced on this run: wall_timeout, cpu_limit, ...",
     )
 
     @property

@@ -26,6 +26,7 @@ from codeguild.quality.sandbox_host import (
     PIDS_CGROUP,
     HostPlan,
     SandboxLimits,
+    decode_exit,
     host_plan,
     launch_command,
     own_process_count,
@@ -33,6 +34,7 @@ from codeguild.quality.sandbox_host import (
     prepare_box,
     sandbox_env,
 )
+from codeguild.quality.violations import RunEvidence, stopped_by
 
 __all__ = ["NOBODY", "Sandbox", "SandboxLimits", "SandboxResult"]
 
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 
 OUTPUT_TAIL_BYTES = 64 * 1024
 COLLECT_MAX_BYTES = 8 * 1024 * 1024
+READ_CHUNK_BYTES = 1024 * 1024
+_SIZE_SCAN_MAX_FILES = 20_000
 
 
 @dataclass
@@ -51,6 +55,10 @@ class SandboxResult:
     duration_s: float
     files: dict[str, str] = field(default_factory=dict)
     isolation: dict[str, object] = field(default_factory=dict)
+    #: limits the run ran into (see ``codeguild.quality.violations``), e.g. ["wall_timeout"]
+    stopped_by: list[str] = field(default_factory=list)
+    stdout_bytes: int = 0
+    stderr_bytes: int = 0
 
 
 def _interpreter(argv: Sequence[str]) -> list[str]:
@@ -102,18 +110,75 @@ def _remove_cgroup(path: Path | None) -> None:
     log.warning("sandbox could not remove cgroup %s", path)
 
 
-async def _tail(stream: asyncio.StreamReader | None, limit: int = OUTPUT_TAIL_BYTES) -> str:
+@dataclass
+class _Output:
+    """One captured stream: its bounded tail and how much the program really wrote."""
+
+    text: str = ""
+    total_bytes: int = 0
+    truncated: bool = False
+
+
+class _OutputBudget:
+    """Bytes both streams of a run may still write before the run is killed."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.left = limit_bytes
+        self.exceeded = asyncio.Event()
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            self.exceeded.set()
+
+
+async def _tail(
+    stream: asyncio.StreamReader | None, budget: _OutputBudget, limit: int = OUTPUT_TAIL_BYTES
+) -> _Output:
     """Read a stream to its end, keeping only the last ``limit`` bytes (output can be endless)."""
     if stream is None:
-        return ""
+        return _Output()
     buf = bytearray()
-    while chunk := await stream.read(65536):
+    total = 0
+    while chunk := await stream.read(READ_CHUNK_BYTES):
+        total += len(chunk)
+        budget.spend(len(chunk))
         buf += chunk
         if len(buf) > 2 * limit:
             del buf[:-limit]
-    dropped = len(buf) > limit
+    dropped = total > limit
     text = bytes(buf[-limit:]).decode("utf-8", "replace")
-    return f"[... output truncated to the last {limit} bytes ...]\n{text}" if dropped else text
+    if dropped:
+        text = f"[... {total} bytes of output truncated to the last {limit} ...]\n{text}"
+    return _Output(text, total, dropped)
+
+
+def _pids_limit_hits(path: Path | None) -> int:
+    """How often a fork in the run's cgroup was refused by pids.max (the kernel counts them)."""
+    if path is None:
+        return 0
+    try:
+        for line in (path / "pids.events").read_text().splitlines():
+            key, _, value = line.partition(" ")
+            if key == "max":
+                return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _files_at_size_limit(box: Path, fsize_mb: int) -> int:
+    """Files the run grew to RLIMIT_FSIZE: their writes were cut off there."""
+    limit = fsize_mb * 1024 * 1024
+    count = seen = 0
+    for dirpath, _dirnames, filenames in os.walk(box):
+        for name in filenames:
+            seen += 1
+            if seen > _SIZE_SCAN_MAX_FILES:
+                return count  # a run that made this many files is not worth a full walk
+            with contextlib.suppress(OSError):
+                count += os.lstat(os.path.join(dirpath, name)).st_size >= limit
+    return count
 
 
 def _collect(box: Path, wanted: Sequence[str]) -> dict[str, str]:
@@ -226,13 +291,10 @@ class Sandbox:
                 f"Could not start {cmd[0]!r} in the sandbox: {exc}",
                 hint="Check that the command exists and the host allows the isolation setup.",
             ) from exc
-        readers = asyncio.gather(_tail(proc.stdout), _tail(proc.stderr))
-        timed_out = False
+        budget = _OutputBudget(limits.output_mb * 1024 * 1024)
+        readers = asyncio.gather(_tail(proc.stdout, budget), _tail(proc.stderr, budget))
         try:
-            await asyncio.wait_for(proc.wait(), limits.wall_s)
-        except TimeoutError:
-            timed_out = True
-            log.warning("sandbox wall limit %.1fs hit: killing process group", limits.wall_s)
+            timed_out = await _wait(proc, limits.wall_s, budget)
         finally:
             # Always, not only on timeout: children left behind must not outlive the run.
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -240,25 +302,58 @@ class Sandbox:
             await proc.wait()
             await asyncio.to_thread(_kill_cgroup_members, cgroup)
         try:
-            stdout, stderr = await asyncio.wait_for(readers, 10.0)
+            out, err = await asyncio.wait_for(readers, 10.0)
         except TimeoutError:
             readers.cancel()
-            stdout, stderr = "", "[sandbox: output pipes held open by an escaped process]"
+            out = _Output()
+            err = _Output("[sandbox: output pipes held open by an escaped process]")
         duration = time.perf_counter() - started
         files = await asyncio.to_thread(_collect, box, collect)
+        exit_code = None if timed_out else decode_exit(plan, proc.returncode)
+        evidence = RunEvidence(
+            exit_code=exit_code,
+            timed_out=timed_out,
+            output_truncated=out.truncated or err.truncated,
+            output_limit_hit=budget.exceeded.is_set(),
+            pids_limit_hits=await asyncio.to_thread(_pids_limit_hits, cgroup),
+            files_at_size_limit=await asyncio.to_thread(_files_at_size_limit, box, limits.fsize_mb),
+            output_tail=out.text[-4096:] + err.text[-4096:],
+        )
+        stops = stopped_by(evidence)
         log.info(
-            "sandbox run exit=%s timed_out=%s duration_s=%.2f uid=%s",
-            proc.returncode,
-            timed_out,
+            "sandbox run exit=%s stopped_by=%s duration_s=%.2f uid=%s",
+            exit_code,
+            ",".join(stops) or "-",
             duration,
             isolation.get("uid"),
         )
         return SandboxResult(
-            exit_code=None if timed_out else proc.returncode,
-            stdout=stdout,
-            stderr=stderr,
+            exit_code=exit_code,
+            stdout=out.text,
+            stderr=err.text,
             timed_out=timed_out,
             duration_s=duration,
             files=files,
             isolation=isolation,
+            stopped_by=stops,
+            stdout_bytes=out.total_bytes,
+            stderr_bytes=err.total_bytes,
         )
+
+
+async def _wait(proc: asyncio.subprocess.Process, wall_s: float, budget: _OutputBudget) -> bool:
+    """Wait for the process, the wall clock or the output budget; True when the clock ran out."""
+    exited = asyncio.ensure_future(proc.wait())
+    flooded = asyncio.ensure_future(budget.exceeded.wait())
+    try:
+        done, _ = await asyncio.wait(
+            {exited, flooded}, timeout=wall_s, return_when="FIRST_COMPLETED"
+        )
+    finally:
+        flooded.cancel()
+    if not done:
+        log.warning("sandbox wall limit %.1fs hit: killing process group", wall_s)
+        return True
+    if flooded in done and exited not in done:
+        log.warning("sandbox output limit hit: killing process group")
+    return False

@@ -42,6 +42,7 @@ class SandboxLimits:
     fsize_mb: int = 64
     nofile: int = 512
     wall_s: float = 120.0
+    output_mb: int = 256  # stdout + stderr together; beyond it the run is killed
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,28 @@ def preexec_for(
     return setup
 
 
+# PID 1 of a pid namespace ignores every signal it has no handler for, including SIGXCPU from
+# RLIMIT_CPU and its own kill(); and `unshare` does not pass a child's death by signal on. So the
+# command runs as the child of this tiny init, which reports a signal as the shell's 128 + N.
+_INIT_SCRIPT = '"$@"\nstatus=$?\nexit "$status"'
+_SIGNAL_BASE = 128
+
+
+def uses_init(plan: HostPlan) -> bool:
+    return "--pid" in plan.unshare
+
+
+def decode_exit(plan: HostPlan, returncode: int | None) -> int | None:
+    """The command's exit status in subprocess convention (``-N``: killed by signal N)."""
+    if (
+        returncode is not None
+        and uses_init(plan)
+        and _SIGNAL_BASE < returncode <= _SIGNAL_BASE + 64
+    ):
+        return _SIGNAL_BASE - returncode
+    return returncode
+
+
 def _remap_script(remap: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     """Shell run as root in the private mount namespace: hide each blocking directory under a
     tmpfs and bind back only the interpreter's own paths, so the unprivileged uid can reach them
@@ -144,6 +167,8 @@ def _remap_script(remap: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
 
 def launch_command(plan: HostPlan, argv: list[str]) -> list[str]:
     cmd = list(argv)
+    if uses_init(plan):
+        cmd = ["/bin/sh", "-c", _INIT_SCRIPT, "sandbox-init", *cmd]
     if plan.setpriv is not None:
         drop = ["--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
         if plan.uid is not None:

@@ -16,6 +16,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from codeguild.errors import CodeguildError
 from codeguild.quality.findings import SEVERITY_RANK, CheckResult, Finding, Severity
+from codeguild.quality.owasp import A07, bandit_owasp
 from codeguild.quality.syntax import SKIPPED_DIRS, project_files, relpath
 from codeguild.quality.tools import ToolFailedError, run_tool
 
@@ -33,7 +34,7 @@ def _severity_counts(findings: list[Finding]) -> dict[str, float]:
     return {sev: float(counts.get(sev, 0)) for sev in ("low", "medium", "high")}
 
 
-def _severity_result(check: str, findings: list[Finding], started: float) -> CheckResult:
+def severity_result(check: str, findings: list[Finding], started: float) -> CheckResult:
     """The verdict on ``findings`` (see :func:`_passed`), with their counts by severity."""
     return CheckResult(
         check=check,
@@ -90,6 +91,7 @@ async def bandit_scan(root: Path) -> CheckResult:
                 f"(confidence {str(item.get('issue_confidence', '')).lower()})"
             ),
             fix_hint=str(item.get("more_info", "")),
+            owasp=bandit_owasp(str(item.get("test_id", ""))),
         )
         for item in report.get("results", [])
     ]
@@ -105,7 +107,7 @@ async def bandit_scan(root: Path) -> CheckResult:
                 fix_hint="Fix the file's syntax so it can be analysed.",
             )
         )
-    return _severity_result("bandit", findings, started)
+    return severity_result("bandit", findings, started)
 
 
 # --- secrets ---------------------------------------------------------------------------------
@@ -168,7 +170,7 @@ def _is_placeholder(value: str) -> bool:
     return any(word in low for word in _PLACEHOLDER_WORDS) or len(set(value)) <= 2
 
 
-def _is_test_file(rel: str) -> bool:
+def is_test_file(rel: str) -> bool:
     parts = rel.split("/")
     name = parts[-1]
     return (
@@ -221,7 +223,7 @@ def secrets_scan(root: Path) -> CheckResult:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue  # binary or unreadable: not source a developer would paste a key into
-        in_tests = _is_test_file(rel)
+        in_tests = is_test_file(rel)
         for lineno, line in enumerate(text.splitlines(), start=1):
             for rule, severity, shown in _scan_line(line):
                 findings.append(
@@ -234,9 +236,10 @@ def secrets_scan(root: Path) -> CheckResult:
                         message=f"Possible hard-coded secret ({rule}): {shown}",
                         fix_hint="Read it from the environment or a secret store; rotate it "
                         "if it was ever committed.",
+                        owasp=A07,
                     )
                 )
-    return _severity_result("secrets", findings, started)
+    return severity_result("secrets", findings, started)
 
 
 # --- dependency pins -------------------------------------------------------------------------

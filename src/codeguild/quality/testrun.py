@@ -90,6 +90,8 @@ def _result(run: SandboxResult) -> TestRunResult:
         )
     elif run.timed_out:
         tail = "pytest hit the sandbox wall-clock limit and was killed.\n" + tail
+    elif run.stopped_by:
+        tail = f"the sandbox stopped pytest: {', '.join(run.stopped_by)}.\n" + tail
     elif not tests and run.exit_code != 0:
         tail = f"pytest exited with code {run.exit_code} and wrote no results.\n" + tail
     return TestRunResult(
@@ -106,6 +108,7 @@ def _result(run: SandboxResult) -> TestRunResult:
         timed_out=run.timed_out,
         output_tail=tail,
         isolation=run.isolation,
+        stopped_by=run.stopped_by,
     )
 
 

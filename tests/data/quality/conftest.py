@@ -1,0 +1,3 @@
+"""Test discovery stays out of these fixture projects: they are inputs, not tests."""
+
+collect_ignore_glob = ["*"]
