@@ -119,7 +119,7 @@ def generate(
         sys.stdout.write(report.to_json())
     else:
         _print_summary(report)
-    if report.status != "passed":
+    if report.status not in ("passed", "passed_with_warnings"):
         raise typer.Exit(1)
 
 
@@ -145,7 +145,7 @@ def _requirement_text(argument: str | None, file: Path | None) -> str:
 
 
 def _print_summary(report: RunReport) -> None:
-    colour = "green" if report.status == "passed" else "red"
+    colour = {"passed": "green", "passed_with_warnings": "yellow"}.get(report.status, "red")
     out.print(
         f"[bold {colour}]{report.status.upper()}[/] {report.project_name} "
         f"({report.project_type}) in {report.total_s:.1f} s — {report.stop_reason}"
@@ -157,10 +157,14 @@ def _print_summary(report: RunReport) -> None:
         out.print(
             f"tests: {t['passed']} passed, {t['failed']} failed, {t['errors']} errors{cov_text}"
         )
-    for group in (report.review, report.security):
-        for check in group:
-            mark = "ok" if check["passed"] else "FAILED"
-            out.print(f"  {check['check']}: {mark} ({len(check['findings'])} finding(s))")
+    for result in (report.review, report.security):
+        for check in result:
+            if check["findings"] or not check["passed"]:
+                mark = "ok" if check["passed"] else "findings"
+                out.print(f"  {check['check']}: {mark} ({len(check['findings'])} finding(s))")
+    if report.decision:
+        votes = ", ".join(f"{v['voter']}={v['choice']}" for v in report.decision["vote"]["votes"])
+        out.print(f"decision: {report.decision['choice']} ({votes})")
     out.print(f"\nproject: {report.output_dir}")
     out.print(f"report:  {Path(report.output_dir) / REPORT_MD}")
     out.print("\nto run it:")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-
-from pydantic import BaseModel, Field
 
 
 class EventKind(StrEnum):
@@ -24,14 +23,47 @@ class EventKind(StrEnum):
     RUN_FINISHED = "run_finished"
 
 
-class Event(BaseModel):
+@dataclass(slots=True)
+class Event:
+    """One state change. A slotted dataclass, not a pydantic model: the scheduler makes several
+    per task, and validation cost dominated its overhead; producers are all in-process code."""
+
     kind: EventKind
     run_id: str
     task: str | None = None
     agent: str | None = None
     message: str = ""
-    data: dict[str, Any] = Field(default_factory=dict)
-    at: float = Field(default_factory=time.time)
+    data: dict[str, Any] = field(default_factory=dict)
+    at: float = field(default_factory=time.time)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able form (the kind as its string value); ``data`` is copied, not deep-copied."""
+        return {
+            "kind": self.kind.value,
+            "run_id": self.run_id,
+            "task": self.task,
+            "agent": self.agent,
+            "message": self.message,
+            "data": dict(self.data),
+            "at": self.at,
+        }
+
+    def model_dump(self) -> dict[str, Any]:
+        """Alias of :meth:`as_dict` for readers written against the former pydantic model."""
+        return self.as_dict()
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Event:
+        """Inverse of :meth:`as_dict` (e.g. for events read back from storage)."""
+        return cls(
+            kind=EventKind(raw["kind"]),
+            run_id=raw["run_id"],
+            task=raw.get("task"),
+            agent=raw.get("agent"),
+            message=raw.get("message", ""),
+            data=dict(raw.get("data") or {}),
+            at=raw.get("at", time.time()),
+        )
 
 
 EventSink = Callable[[Event], None]

@@ -28,6 +28,7 @@ from codeguild.agents.reviewer import ReviewerAgent
 from codeguild.agents.security import SecurityAgent
 from codeguild.agents.tester import TesterAgent
 from codeguild.config import Settings, get_settings
+from codeguild.decision import Voter, decide
 from codeguild.engines.base import Engine
 from codeguild.engines.builtin.engine import BuiltinEngine
 from codeguild.errors import OutputExistsError, TaskFailedError
@@ -40,6 +41,7 @@ from codeguild.orchestration.outcome import RunOutcome
 from codeguild.orchestration.patterns import IterationOutcome, Verdict, iterate
 from codeguild.orchestration.policies import FailurePolicy, RetryPolicy
 from codeguild.orchestration.scheduler import Scheduler
+from codeguild.quality.report import QualityThresholds
 from codeguild.quality.sandbox import Sandbox, SandboxLimits
 from codeguild.report import REPORT_JSON, REPORT_MD, RunReport, TaskReport
 
@@ -60,8 +62,9 @@ class _Agents:
         )
         self.coder = CoderAgent()
         self.tester = TesterAgent(sandbox=sandbox, limits=limits)
-        self.reviewer = ReviewerAgent(max_complexity=settings.max_complexity)
-        self.security = SecurityAgent()
+        thresholds = QualityThresholds(max_complexity=settings.max_complexity)
+        self.reviewer = ReviewerAgent(thresholds=thresholds)
+        self.security = SecurityAgent(thresholds=thresholds)
         self.docs = DocsAgent(sandbox=sandbox)
 
     def register(self, manager: AgentManager) -> None:
@@ -86,6 +89,7 @@ class Pipeline:
         self.engine = engine or BuiltinEngine()
         self.sandbox = sandbox or Sandbox()
         self.stages: dict[str, float] = {}
+        self._manager = AgentManager()
         self.run_id = uuid.uuid4().hex[:12]
 
     @contextmanager
@@ -155,9 +159,12 @@ class Pipeline:
                 outcome = await self._execute(graph, ctx, agents)
             with self._stage("quality"):
                 iteration = await self._improve(ctx, agents, outcome, plan)
+                decision = await decide(_voters(agents), ctx.results, self._manager.agent_score)
             report = self._report(
                 requirement, intent, plan, outcome, iteration, ctx, destination, started_at, t0
             )
+            report.status = decision.status
+            report.decision = decision.as_dict()
             (staging / REPORT_JSON).write_text(report.to_json(), encoding="utf-8")
             (staging / REPORT_MD).write_text(report.to_markdown(), encoding="utf-8")
             _move_into_place(staging, destination)
@@ -168,7 +175,7 @@ class Pipeline:
         return report
 
     async def _execute(self, graph: TaskGraph, ctx: RunContext, agents: _Agents) -> RunOutcome:
-        manager = AgentManager()
+        manager = self._manager = AgentManager()
         agents.register(manager)
         scheduler = Scheduler(
             manager,
@@ -287,6 +294,15 @@ class Pipeline:
             files=[*ctx.workspace.files(), REPORT_JSON, REPORT_MD],
             how_to_run=how_to_run,
         )
+
+
+def _voters(agents: _Agents) -> list[Voter]:
+    return [
+        Voter(RUN_TESTS_TASK, agents.tester.name, veto=True),
+        Voter(SECURITY_TASK, agents.security.name, veto=True),
+        Voter(REVIEW_TASK, agents.reviewer.name, veto=False),
+        Voter(OPENAPI_TASK, agents.docs.name, veto=False),
+    ]
 
 
 def _verdict(results: dict[str, TaskResult], outcome: RunOutcome) -> Verdict:

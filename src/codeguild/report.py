@@ -32,7 +32,7 @@ class TaskReport(BaseModel):
 class RunReport(BaseModel):
     codeguild_version: str = __version__
     run_id: str
-    status: str = Field(description="passed | failed")
+    status: str = Field(description="passed | passed_with_warnings | failed")
     stop_reason: str
     requirement: str
     project_name: str
@@ -51,6 +51,9 @@ class RunReport(BaseModel):
     security: list[dict[str, Any]] = Field(default_factory=list)
     openapi: dict[str, Any] | None = None
     iterations: dict[str, Any] = Field(default_factory=dict)
+    decision: dict[str, Any] = Field(
+        default_factory=dict, description="The ship/fix vote of the checking agents."
+    )
     files: list[str] = Field(default_factory=list)
     how_to_run: list[str] = Field(default_factory=list)
 

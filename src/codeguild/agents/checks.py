@@ -1,30 +1,42 @@
-"""Running a set of quality checks concurrently and folding them into one task result."""
+"""Running a share of the quality pipeline for an agent and folding it into one task result."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
+from collections.abc import Collection
+from pathlib import Path
 
 from codeguild.agents.base import TaskResult
-from codeguild.quality.findings import CheckResult
+from codeguild.quality.pipeline import run_quality
+from codeguild.quality.report import CheckName, QualityThresholds
 
 
-async def run_checks(*checks: Awaitable[CheckResult]) -> TaskResult:
-    results = await asyncio.gather(*checks)
-    failed = [r.check for r in results if not r.passed]
-    findings = sum(len(r.findings) for r in results)
+async def run_checks(
+    root: Path, groups: Collection[CheckName], thresholds: QualityThresholds
+) -> TaskResult:
+    """Run the named quality checks; the result lists every tool's findings and each verdict."""
+    report = await run_quality(root, thresholds=thresholds, checks=groups)
+    failed = report.failed
+    findings = sum(len(c.findings) for c in report.checks.values())
     summary = (
-        f"{len(results)} checks passed, {findings} finding(s)"
+        f"{len(report.checks)} checks passed, {findings} finding(s)"
         if not failed
         else f"failed: {', '.join(failed)} ({findings} finding(s))"
     )
     return TaskResult(
-        ok=not failed, summary=summary, data={"checks": [r.model_dump() for r in results]}
+        ok=report.passed,
+        summary=summary,
+        data={
+            "checks": [r.model_dump() for c in report.checks.values() for r in c.results],
+            "verdicts": {
+                name: {"passed": c.passed, "reasons": c.reasons}
+                for name, c in report.checks.items()
+            },
+        },
     )
 
 
 def failed_files(result: TaskResult) -> set[str]:
-    """Files named by findings of failed checks in a result made by ``run_checks``."""
+    """Files named by findings of failed tools in a result made by ``run_checks``."""
     files: set[str] = set()
     for check in result.data.get("checks", []):
         if not check["passed"]:

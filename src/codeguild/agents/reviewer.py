@@ -1,28 +1,22 @@
-"""The reviewer: syntax, lint, formatting and complexity of the whole project."""
+"""The reviewer: syntax, lint and format, typing, complexity and cross-file consistency."""
 
 from __future__ import annotations
 
-import asyncio
-
 from codeguild.agents.base import REVIEW, RunContext, TaskResult, TaskSpec
 from codeguild.agents.checks import run_checks
-from codeguild.quality.complexity import complexity
-from codeguild.quality.lint import ruff_check, ruff_format_check
-from codeguild.quality.syntax import check_syntax
+from codeguild.quality.report import CheckName, QualityThresholds
+
+REVIEW_CHECKS: tuple[CheckName, ...] = ("syntax", "best_practice", "complexity", "consistency")
 
 
 class ReviewerAgent:
-    def __init__(self, name: str = "reviewer", *, max_complexity: int = 10) -> None:
+    def __init__(
+        self, name: str = "reviewer", *, thresholds: QualityThresholds | None = None
+    ) -> None:
         self.name = name
         self.capabilities = frozenset({REVIEW})
-        self._max_cc = max_complexity
+        self._thresholds = thresholds or QualityThresholds()
 
     async def execute(self, task: TaskSpec, ctx: RunContext) -> TaskResult:
-        root = ctx.workspace.root
-        ctx.progress(task.name, "syntax, ruff, format and complexity checks", None)
-        return await run_checks(
-            asyncio.to_thread(check_syntax, root),
-            ruff_check(root),
-            ruff_format_check(root),
-            asyncio.to_thread(complexity, root, self._max_cc),
-        )
+        ctx.progress(task.name, "syntax, ruff, mypy, complexity and consistency checks", None)
+        return await run_checks(ctx.workspace.root, REVIEW_CHECKS, self._thresholds)

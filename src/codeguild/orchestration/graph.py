@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -52,8 +52,13 @@ class TaskGraph:
         self._deps: dict[str, list[str]] = {}
         self._dependents: dict[str, list[str]] = {}
         self._listeners: list[GraphListener] = []
+        # add() only accepts dependencies that already exist, so insertion order stays a
+        # topological order until add_dependency() points a task at a later one
+        self._insertion_is_topological = True
         #: increases on every accepted change; cheap "did anything change?" check for callers
         self.version = 0
+        #: increases when add_dependency() adds an edge to a task already in the graph
+        self.dependency_changes = 0
         for task in tasks:
             self.add(task)
 
@@ -112,6 +117,13 @@ class TaskGraph:
         self._require(name)
         return tuple(self._dependents[name])
 
+    def adjacency(self) -> tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]]:
+        """Live read-only views (dependencies by task, dependents by task) for hot loops.
+
+        They reflect later changes; callers must not mutate the inner sequences.
+        """
+        return MappingProxyType(self._deps), MappingProxyType(self._dependents)
+
     def descendants(self, name: str) -> list[str]:
         """Every task that transitively waits for ``name``, in topological order."""
         self._require(name)
@@ -151,6 +163,9 @@ class TaskGraph:
             raise CycleError([*path, task])
         self._deps[task].append(depends_on)
         self._dependents[depends_on].append(task)
+        if self._index[depends_on] > self._index[task]:
+            self._insertion_is_topological = False
+        self.dependency_changes += 1
         spec = self._tasks[task]
         self._tasks[task] = replace(spec, depends_on=(*spec.depends_on, depends_on))
         self._changed()
@@ -166,6 +181,9 @@ class TaskGraph:
 
     def topological_order(self) -> list[str]:
         """Every task after all its dependencies; ties broken by insertion order."""
+        if self._insertion_is_topological:
+            # smallest-index-first Kahn returns exactly the insertion order in this case
+            return list(self._tasks)
         indegree = {name: len(deps) for name, deps in self._deps.items()}
         heap = [(self._index[n], n) for n, d in indegree.items() if d == 0]
         heapq.heapify(heap)
@@ -218,9 +236,11 @@ class TaskGraph:
         """For every task, the longest estimated path from it to a sink, itself included."""
         est = estimate or _default_estimate
         remaining: dict[str, float] = {}
+        tasks, dependents = self._tasks, self._dependents
         for name in reversed(self.topological_order()):
-            tail = max((remaining[c] for c in self._dependents[name]), default=0.0)
-            remaining[name] = est(self._tasks[name]) + tail
+            children = dependents[name]
+            tail = max([remaining[c] for c in children]) if children else 0.0
+            remaining[name] = est(tasks[name]) + tail
         return remaining
 
     def remaining_path_length(self, name: str, estimate: Estimate | None = None) -> float:

@@ -24,9 +24,15 @@ FINAL_STATES = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskRecord:
-    """What happened to one task: who ran it, how often, when, and how it ended."""
+    """What happened to one task: who ran it, how often, when, and how it ended.
+
+    ``attempts`` counts the attempts charged to the retry budget. Re-runs forced on the task
+    (its agent turned unhealthy) are listed in ``requeues`` instead, and speculative copies in
+    ``speculative_attempts``. ``winning_attempt`` numbers every execution of the task from 1
+    (charged, re-run and speculative alike); ``speculative_win`` says whether a copy won.
+    """
 
     task: str
     agent: str | None = None
@@ -36,6 +42,11 @@ class TaskRecord:
     duration_s: float | None = None
     state: TaskState = TaskState.PENDING
     error: str | None = None
+    executions: int = 0
+    speculative_attempts: int = 0
+    winning_attempt: int | None = None
+    speculative_win: bool = False
+    requeues: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from pathlib import Path
 
 from codeguild.errors import CodeguildError
@@ -84,9 +84,11 @@ async def run_quality(
     sandbox: Sandbox | None = None,
     run_tests: bool = False,
     limits: SandboxLimits | None = None,
+    checks: Collection[CheckName] | None = None,
 ) -> QualityReport:
     """Syntax, security, complexity, best practice, consistency and dependency checks on the
     project at ``root``, all at once; with ``run_tests`` its pytest suite also runs in the sandbox.
+    ``checks`` selects a subset (e.g. the reviewer's or the security agent's share).
     """
     started = time.perf_counter()
     t = thresholds or QualityThresholds()
@@ -94,37 +96,44 @@ async def run_quality(
         raise CodeguildError(
             f"Project folder {root} does not exist.", hint="Pass the generated project's folder."
         )
-    groups: dict[CheckName, Awaitable[list[CheckResult]]] = {
-        "syntax": _gather(_in_thread("syntax", lambda: check_syntax(root))),
-        "security": _gather(
+    factories: dict[CheckName, Callable[[], Awaitable[list[CheckResult]]]] = {
+        "syntax": lambda: _gather(_in_thread("syntax", lambda: check_syntax(root))),
+        "security": lambda: _gather(
             bandit_scan(root),
             _in_thread("secrets", lambda: secrets_scan(root)),
             _in_thread("dangerous-calls", lambda: dangerous_calls(root)),
         ),
-        "complexity": _gather(
+        "complexity": lambda: _gather(
             _in_thread(
                 "complexity", lambda: complexity(root, t.max_complexity, t.min_maintainability)
             )
         ),
-        "best_practice": _gather(
+        "best_practice": lambda: _gather(
             ruff_check(root),
             ruff_format_check(root),
             mypy_check(root) if t.mypy != "off" else _skip_mypy(),
         ),
-        "consistency": _gather(_in_thread("consistency", lambda: consistency(root))),
-        "dependencies": _dependencies(root),
+        "consistency": lambda: _gather(_in_thread("consistency", lambda: consistency(root))),
+        "dependencies": lambda: _dependencies(root),
     }
+    unknown = sorted(set(checks or ()) - set(factories))
+    if unknown:
+        raise CodeguildError(
+            f"Unknown quality check(s): {', '.join(unknown)}.",
+            hint=f"Choose from: {', '.join(factories)}.",
+        )
+    groups = {name: make() for name, make in factories.items() if checks is None or name in checks}
     all_groups = asyncio.gather(*groups.values())
     test_result: TestRunResult | None = None
     if run_tests:
         outcomes, test_result = await asyncio.gather(all_groups, _tests(root, sandbox, limits))
     else:
         outcomes = await all_groups
-    checks = {name: judge(name, results, t) for name, results in zip(groups, outcomes, strict=True)}
+    judged = {name: judge(name, results, t) for name, results in zip(groups, outcomes, strict=True)}
     report = QualityReport(
         root=str(root),
-        passed=all(c.passed for c in checks.values()) and (test_result is None or test_result.ok),
-        checks=checks,
+        passed=all(c.passed for c in judged.values()) and (test_result is None or test_result.ok),
+        checks=judged,
         thresholds=t,
         tests=test_result,
         duration_s=time.perf_counter() - started,

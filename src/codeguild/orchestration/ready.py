@@ -1,0 +1,77 @@
+"""The tasks that may start now, one heap per capability, best rank first."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Container
+from typing import Any
+
+#: a heap entry: the rank fields, then the task name last (ranks are unique through their age)
+Entry = tuple[Any, ...]
+
+
+class ReadyQueue:
+    """Ready tasks by capability. Removal is lazy: an entry counts only while it is the live one."""
+
+    __slots__ = ("_heaps", "_live")
+
+    def __init__(self) -> None:
+        self._heaps: dict[str, list[Entry]] = {}
+        self._live: dict[str, tuple[str, Entry]] = {}
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._live
+
+    def push(self, capability: str, entry: Entry) -> None:
+        self._live[entry[-1]] = (capability, entry)
+        heap = self._heaps.get(capability)
+        if heap is None:
+            heap = self._heaps[capability] = []
+        heapq.heappush(heap, entry)
+
+    def discard(self, name: str) -> None:
+        self._live.pop(name, None)
+
+    def has(self, capability: str) -> bool:
+        """Whether a task of ``capability`` is waiting."""
+        heap = self._heaps.get(capability)
+        return heap is not None and bool(heap) and self._clean(heap)
+
+    def best(self, blocked: Container[str] = ()) -> str | None:
+        """The capability whose best task ranks first, leaving out ``blocked`` ones."""
+        best_cap: str | None = None
+        best_entry: Entry | None = None
+        for capability, heap in self._heaps.items():
+            if capability in blocked or not heap or not self._clean(heap):
+                continue
+            if best_entry is None or heap[0] < best_entry:
+                best_cap, best_entry = capability, heap[0]
+        return best_cap
+
+    def pop(self, capability: str) -> Entry:
+        """Remove and return the best entry of ``capability`` (call after :meth:`best`)."""
+        entry = heapq.heappop(self._heaps[capability])
+        del self._live[entry[-1]]
+        return entry
+
+    def live(self) -> list[tuple[str, Entry]]:
+        """(capability, entry) of every waiting task."""
+        return list(self._live.values())
+
+    def clear(self) -> None:
+        self._heaps.clear()
+        self._live.clear()
+
+    def _clean(self, heap: list[Entry]) -> bool:
+        """Drop stale heads; True when a live entry remains."""
+        live = self._live
+        while heap:
+            head = heap[0]
+            current = live.get(head[-1])
+            if current is not None and current[1] is head:
+                return True
+            heapq.heappop(heap)
+        return False
