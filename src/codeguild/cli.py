@@ -5,20 +5,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from codeguild import __version__
 from codeguild.cli_output import err, out, print_error
 from codeguild.cli_runs import db_app, runs_app
+from codeguild.config import get_settings
 from codeguild.errors import CodeguildError, RequirementError
 from codeguild.events import EventBus
 from codeguild.progress import LiveTaskTable
 from codeguild.report import REPORT_MD, RunReport
+
+if TYPE_CHECKING:
+    from codeguild.pipeline import Pipeline
 
 app = typer.Typer(
     name="codeguild",
@@ -79,41 +84,87 @@ def generate(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
 ) -> None:
     """Generate a project from REQUIREMENT: code, tests that ran and passed, docs and reports."""
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    from codeguild.pipeline import Pipeline  # heavy imports only when generating
-
     try:
         requirement = _requirement_text(requirement, requirement_file)
     except CodeguildError as exc:
         print_error(exc)
         raise typer.Exit(exc.exit_code) from None
+    kind = project_type.value if project_type else None
+    _run_and_report(
+        lambda pipeline: pipeline.generate(requirement, output, force=force, project_type=kind),
+        json_out=json_out,
+        quiet=quiet,
+        debug=debug,
+    )
 
+
+@app.command()
+def resume(
+    run_id: Annotated[str, typer.Argument(help="The run to continue (see `codeguild runs`).")],
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the run report as JSON on stdout.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the project folder if it exists by now.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No live progress display.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+) -> None:
+    """Continue a run that was killed or failed: finished tasks are restored, not redone."""
+    _run_and_report(
+        lambda pipeline: pipeline.resume(run_id, force=force),
+        json_out=json_out,
+        quiet=quiet,
+        debug=debug,
+        needs_store=True,
+    )
+
+
+def _run_and_report(
+    start: Callable[[Pipeline], Awaitable[RunReport]],
+    *,
+    json_out: bool,
+    quiet: bool,
+    debug: bool,
+    needs_store: bool = False,
+) -> None:
+    """Run a pipeline with the live table and the configured store; print and exit accordingly."""
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     bus = EventBus()
     table = None if quiet else LiveTaskTable(err)
     if table is not None:
         bus.subscribe(table.on_event)
-    pipeline = Pipeline(bus=bus)
+
+    async def go() -> RunReport:
+        from codeguild.pipeline import Pipeline  # heavy imports only when generating
+        from codeguild.store.db import Store
+
+        settings = get_settings()
+        store = None
+        if settings.persist or needs_store:
+            store = await Store.open(settings.database_url)
+        try:
+            return await start(Pipeline(bus=bus, store=store))
+        finally:
+            if store is not None:
+                await store.close()
+
     try:
         with table if table is not None else nullcontext():
-            report = asyncio.run(
-                pipeline.generate(
-                    requirement,
-                    output,
-                    force=force,
-                    project_type=project_type.value if project_type else None,
-                )
-            )
+            report = asyncio.run(go())
     except CodeguildError as exc:
         if debug:
             err.print_exception()
         print_error(exc)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        err.print("[yellow]interrupted: nothing was written to the output folder[/]")
+        err.print(
+            "[yellow]interrupted: the project folder was not written; resume the run later[/]"
+        )
         raise typer.Exit(130) from None
     if json_out:
         sys.stdout.write(report.to_json())

@@ -5,33 +5,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
-from codeguild.agents.base import RunContext, TaskResult, Workspace
+from codeguild.agents.base import RunContext, Workspace
 from codeguild.agents.checks import failed_files
-from codeguild.agents.coder import CoderAgent
-from codeguild.agents.docs import DocsAgent
 from codeguild.agents.planner import (
-    OPENAPI_TASK,
     REVIEW_TASK,
     RUN_TESTS_TASK,
     SECURITY_TASK,
     Plan,
     Planner,
 )
-from codeguild.agents.reviewer import ReviewerAgent
-from codeguild.agents.security import SecurityAgent
-from codeguild.agents.tester import TesterAgent
 from codeguild.config import Settings, get_settings
-from codeguild.decision import Voter, decide
+from codeguild.decision import decide
 from codeguild.engines.base import Engine
 from codeguild.engines.builtin.engine import BuiltinEngine
-from codeguild.errors import OutputExistsError, TaskFailedError
+from codeguild.errors import CodeguildError, OutputExistsError, TaskFailedError
 from codeguild.events import Event, EventBus, EventKind
 from codeguild.intent.models import ProjectIntent
 from codeguild.intent.processor import IntentProcessor
@@ -41,38 +34,21 @@ from codeguild.orchestration.outcome import RunOutcome
 from codeguild.orchestration.patterns import IterationOutcome, Verdict, iterate
 from codeguild.orchestration.policies import FailurePolicy, RetryPolicy
 from codeguild.orchestration.scheduler import Scheduler
-from codeguild.quality.report import QualityThresholds
-from codeguild.quality.sandbox import Sandbox, SandboxLimits
-from codeguild.report import REPORT_JSON, REPORT_MD, RunReport, TaskReport
+from codeguild.quality.sandbox import Sandbox
+from codeguild.recording import DurableEventBus, RunRecorder
+from codeguild.report import REPORT_JSON, REPORT_MD, RunReport
+from codeguild.reporting import RunFacts, build_report
+from codeguild.store.db import RunStatus, Store, StoredTask
+from codeguild.team import CHECK_TASKS, AgentTeam, verdict, voters
 
 log = logging.getLogger(__name__)
 
-CHECK_TASKS = (RUN_TESTS_TASK, REVIEW_TASK, SECURITY_TASK, OPENAPI_TASK)
 
+class ResumeError(CodeguildError):
+    """A run cannot be resumed (unknown, finished, or planned differently)."""
 
-class _Agents:
-    """The in-process agent team of one run."""
-
-    def __init__(self, settings: Settings, sandbox: Sandbox) -> None:
-        limits = SandboxLimits(
-            cpu_s=settings.sandbox_cpu_s,
-            memory_mb=settings.sandbox_memory_mb,
-            nproc=settings.sandbox_nproc,
-            wall_s=settings.sandbox_wall_s,
-        )
-        self.coder = CoderAgent()
-        self.tester = TesterAgent(sandbox=sandbox, limits=limits)
-        thresholds = QualityThresholds(max_complexity=settings.max_complexity)
-        self.reviewer = ReviewerAgent(thresholds=thresholds)
-        self.security = SecurityAgent(thresholds=thresholds)
-        self.docs = DocsAgent(sandbox=sandbox)
-
-    def register(self, manager: AgentManager) -> None:
-        manager.register(self.coder, capacity=4)
-        manager.register(self.tester, capacity=2)
-        manager.register(self.reviewer, capacity=1)
-        manager.register(self.security, capacity=1)
-        manager.register(self.docs, capacity=2)
+    code = "cannot_resume"
+    exit_code = 2
 
 
 class Pipeline:
@@ -83,9 +59,18 @@ class Pipeline:
         bus: EventBus | None = None,
         engine: Engine | None = None,
         sandbox: Sandbox | None = None,
+        store: Store | None = None,
     ) -> None:
         self.settings = settings or get_settings()
-        self.bus = bus or EventBus()
+        self.store = store
+        live = bus or EventBus()
+        if store is not None:
+            # live readers see an event only once it is persisted
+            durable = DurableEventBus(store)
+            durable.subscribe(live.emit)
+            self.bus: EventBus = durable
+        else:
+            self.bus = live
         self.engine = engine or BuiltinEngine()
         self.sandbox = sandbox or Sandbox()
         self.stages: dict[str, float] = {}
@@ -127,26 +112,104 @@ class Pipeline:
         force: bool = False,
         project_type: str | None = None,
     ) -> RunReport:
-        started_at = time.time()
-        t0 = time.perf_counter()
+        started_at, t0 = time.time(), time.perf_counter()
         output_parent = output_parent.resolve()
-        self._emit(EventKind.RUN_STARTED, message="run started")
-        intent = self.understand(requirement, project_type)
-        destination = output_parent / intent.name
-        if destination.exists() and not force:
-            raise OutputExistsError(
-                f"The output folder {destination} already exists.",
-                hint="Pass --force to replace it, or choose another folder with -o.",
+        async with self._durable():
+            if self.store is not None:
+                await self.store.runs.create(
+                    requirement, run_id=self.run_id, status=RunStatus.RUNNING
+                )
+            try:
+                self._emit(EventKind.RUN_STARTED, message="run started")
+                intent = self.understand(requirement, project_type)
+                destination = output_parent / intent.name
+                _check_destination(destination, force)
+                plan, graph = self.plan(intent)
+                if self.store is not None:
+                    await self._record_plan(intent, plan, destination)
+                return await self._build(
+                    requirement, intent, plan, graph, destination, started_at, t0
+                )
+            except BaseException as exc:
+                await self._record_failure(exc)
+                raise
+
+    async def resume(self, run_id: str, *, force: bool = False) -> RunReport:
+        """Continue a run that was interrupted: finished tasks are restored, not redone."""
+        if self.store is None:
+            raise ResumeError(
+                "Resuming needs the database the run was recorded in.",
+                hint="Set CODEGUILD_DATABASE_URL as it was for the run (or keep the default).",
             )
-        plan, graph = self.plan(intent)
-        output_parent.mkdir(parents=True, exist_ok=True)
+        record = await self.store.runs.get(run_id)
+        if str(record.status) == "succeeded" or record.report is not None:
+            raise ResumeError(
+                f"Run {run_id} already finished ({record.status}); there is nothing to resume.",
+                hint=f"See it with `codeguild runs show {run_id}`.",
+            )
+        if record.intent is None or record.output_dir is None:
+            raise ResumeError(
+                f"Run {run_id} stopped before it was planned; nothing was done yet.",
+                hint="Start it again with `codeguild generate`.",
+            )
+        started_at, t0 = time.time(), time.perf_counter()
+        self.run_id = run_id
+        intent = ProjectIntent.model_validate(record.intent)
+        destination = Path(record.output_dir)
+        async with self._durable():
+            try:
+                _check_destination(destination, force)
+                plan, graph = self.plan(intent)
+                await self._check_same_plan(plan)
+                await self.store.runs.update_status(run_id, "running")
+                await self.store.tasks.reset_interrupted(run_id)
+                completed = await self.store.tasks.completed_tasks(run_id)
+                self._emit(
+                    EventKind.RUN_STARTED,
+                    message=f"run resumed: {len(completed)} task(s) already done",
+                    data={"resumed": True, "completed": sorted(completed)},
+                )
+                return await self._build(
+                    record.requirement,
+                    intent,
+                    plan,
+                    graph,
+                    destination,
+                    started_at,
+                    t0,
+                    completed=completed,
+                )
+            except BaseException as exc:
+                await self._record_failure(exc)
+                raise
+
+    async def _build(
+        self,
+        requirement: str,
+        intent: ProjectIntent,
+        plan: Plan,
+        graph: TaskGraph,
+        destination: Path,
+        started_at: float,
+        t0: float,
+        *,
+        completed: dict[str, StoredTask] | None = None,
+    ) -> RunReport:
+        destination.parent.mkdir(parents=True, exist_ok=True)
         # written beside the destination and moved into place only when complete, so a crash or an
         # error never leaves a half-written project that looks finished
-        staging = Path(
-            tempfile.mkdtemp(prefix=f".{intent.name}.", suffix=".partial", dir=output_parent)
-        )
-        staging.chmod(0o755)  # mkdtemp makes it private; the finished project is an ordinary folder
+        # named after the run, so a resumed run clears what a killed process left behind
+        staging = destination.parent / f".{intent.name}.{self.run_id}.partial"
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(mode=0o755)
         try:
+            recorder = None
+            if self.store is not None:
+                recorder = RunRecorder(self.store, self.run_id, completed or {})
+                await recorder.load_attempts()
+                if completed:
+                    await self.store.artifacts.materialise(self.run_id, staging)
             ctx = RunContext(
                 run_id=self.run_id,
                 intent=intent,
@@ -154,17 +217,27 @@ class Pipeline:
                 blueprint=plan.blueprint,
                 workspace=Workspace(staging),
             )
-            agents = _Agents(self.settings, self.sandbox)
+            agents = AgentTeam(self.settings, self.sandbox)
             with self._stage("execute"):
-                outcome = await self._execute(graph, ctx, agents)
+                outcome = await self._execute(graph, ctx, agents, recorder)
             with self._stage("quality"):
                 iteration = await self._improve(ctx, agents, outcome, plan)
-                decision = await decide(_voters(agents), ctx.results, self._manager.agent_score)
-            report = self._report(
-                requirement, intent, plan, outcome, iteration, ctx, destination, started_at, t0
+                decision = await decide(voters(agents), ctx.results, self._manager.agent_score)
+            facts = RunFacts(
+                self.run_id,
+                requirement,
+                intent,
+                plan,
+                outcome,
+                iteration,
+                ctx,
+                destination,
+                self.engine.name,
+                self.stages,
+                started_at,
+                t0,
             )
-            report.status = decision.status
-            report.decision = decision.as_dict()
+            report = build_report(facts, status=decision.status, decision=decision.as_dict())
             (staging / REPORT_JSON).write_text(report.to_json(), encoding="utf-8")
             (staging / REPORT_MD).write_text(report.to_markdown(), encoding="utf-8")
             _move_into_place(staging, destination)
@@ -172,11 +245,64 @@ class Pipeline:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
         self._emit(EventKind.RUN_FINISHED, message=report.status, data={"status": report.status})
+        if self.store is not None:
+            await self.store.runs.save_report(self.run_id, report.model_dump(mode="json"))
+            final = "succeeded" if report.status != "failed" else "failed"
+            await self.store.runs.update_status(self.run_id, final)
         return report
 
-    async def _execute(self, graph: TaskGraph, ctx: RunContext, agents: _Agents) -> RunOutcome:
+    @asynccontextmanager
+    async def _durable(self) -> AsyncIterator[None]:
+        """Start the persisting event bus for the run and drain it at the end, whatever happens."""
+        if isinstance(self.bus, DurableEventBus):
+            self.bus.start()
+        try:
+            yield
+        finally:
+            if isinstance(self.bus, DurableEventBus):
+                await self.bus.close()
+
+    async def _record_plan(self, intent: ProjectIntent, plan: Plan, destination: Path) -> None:
+        assert self.store is not None
+        await self.store.runs.save_plan(
+            self.run_id,
+            intent=intent.model_dump(mode="json"),
+            plan=plan.as_dict(),
+            project_name=intent.name,
+            project_type=str(intent.project_type),
+            output_dir=str(destination),
+        )
+        await self.store.tasks.upsert_plan(self.run_id, plan.tasks)
+
+    async def _check_same_plan(self, plan: Plan) -> None:
+        assert self.store is not None
+        stored = {t.name for t in await self.store.tasks.list(self.run_id)}
+        planned = {t.name for t in plan.tasks}
+        if stored != planned:
+            raise ResumeError(
+                f"Run {self.run_id} was planned differently (tasks {sorted(stored ^ planned)} "
+                "differ); the engine or its version changed since.",
+                hint="Start a new run with `codeguild generate`.",
+            )
+
+    async def _record_failure(self, exc: BaseException) -> None:
+        if self.store is None:
+            return
+        interrupted = isinstance(exc, KeyboardInterrupt | asyncio.CancelledError)
+        try:
+            await self.store.runs.update_status(
+                self.run_id,
+                "interrupted" if interrupted else "failed",
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        except Exception:  # the original error matters more than the bookkeeping one
+            log.exception("could not record the failure of run %s", self.run_id)
+
+    async def _execute(
+        self, graph: TaskGraph, ctx: RunContext, agents: AgentTeam, recorder: RunRecorder | None
+    ) -> RunOutcome:
         manager = self._manager = AgentManager()
-        agents.register(manager)
+        agents.register(manager, recorder)
         scheduler = Scheduler(
             manager,
             self.bus,
@@ -200,7 +326,7 @@ class Pipeline:
         return outcome
 
     async def _improve(
-        self, ctx: RunContext, agents: _Agents, outcome: RunOutcome, plan: Plan
+        self, ctx: RunContext, agents: AgentTeam, outcome: RunOutcome, plan: Plan
     ) -> IterationOutcome:
         specs = {t.name: t for t in plan.tasks}
         latest = dict(outcome.results)
@@ -219,114 +345,21 @@ class Pipeline:
                 agents.security.execute(specs[SECURITY_TASK], ctx),
             )
             latest.update({RUN_TESTS_TASK: tests, REVIEW_TASK: review, SECURITY_TASK: security})
-            return _verdict(latest, outcome)
+            return verdict(latest, outcome)
 
         result = await iterate(
-            _verdict(latest, outcome), improve, evaluate, max_rounds=self.settings.fix_rounds
+            verdict(latest, outcome), improve, evaluate, max_rounds=self.settings.fix_rounds
         )
         ctx.results.update(latest)
         return result
 
-    def _report(
-        self,
-        requirement: str,
-        intent: ProjectIntent,
-        plan: Plan,
-        outcome: RunOutcome,
-        iteration: IterationOutcome,
-        ctx: RunContext,
-        destination: Path,
-        started_at: float,
-        t0: float,
-    ) -> RunReport:
-        results = ctx.results
-        tasks = []
-        for spec in plan.tasks:
-            record = outcome.records.get(spec.name)
-            result = results.get(spec.name)
-            tasks.append(
-                TaskReport(
-                    name=spec.name,
-                    capability=spec.capability,
-                    component=spec.component,
-                    depends_on=list(spec.depends_on),
-                    agent=record.agent if record else None,
-                    state=str(record.state) if record else "pending",
-                    attempts=record.attempts if record else 0,
-                    started_at=record.started_at if record else None,
-                    finished_at=record.finished_at if record else None,
-                    duration_s=record.duration_s if record else None,
-                    summary=result.summary if result else "",
-                    error=record.error if record else None,
-                )
-            )
-        bp = plan.blueprint
-        how_to_run = [
-            f"cd {destination}",
-            "python -m venv .venv && . .venv/bin/activate",
-            "pip install -r requirements-dev.txt",
-            bp.test_command,
-        ]
-        if bp.run_command:
-            how_to_run.append(bp.run_command)
-        total = time.perf_counter() - t0
-        return RunReport(
-            run_id=self.run_id,
-            status="passed" if iteration.final.passed else "failed",
-            stop_reason=iteration.stop_reason,
-            requirement=requirement,
-            project_name=intent.name,
-            project_type=str(intent.project_type),
-            engine=self.engine.name,
-            output_dir=str(destination),
-            started_at=started_at,
-            finished_at=started_at + total,
-            total_s=total,
-            stages=dict(self.stages),
-            intent=intent.model_dump(mode="json"),
-            plan=plan.as_dict(),
-            tasks=tasks,
-            tests=_data(results.get(RUN_TESTS_TASK), "tests"),
-            review=_data(results.get(REVIEW_TASK), "checks") or [],
-            security=_data(results.get(SECURITY_TASK), "checks") or [],
-            openapi=_openapi(results.get(OPENAPI_TASK)),
-            iterations=iteration.as_dict(),
-            files=[*ctx.workspace.files(), REPORT_JSON, REPORT_MD],
-            how_to_run=how_to_run,
+
+def _check_destination(destination: Path, force: bool) -> None:
+    if destination.exists() and not force:
+        raise OutputExistsError(
+            f"The output folder {destination} already exists.",
+            hint="Pass --force to replace it, or choose another folder with -o.",
         )
-
-
-def _voters(agents: _Agents) -> list[Voter]:
-    return [
-        Voter(RUN_TESTS_TASK, agents.tester.name, veto=True),
-        Voter(SECURITY_TASK, agents.security.name, veto=True),
-        Voter(REVIEW_TASK, agents.reviewer.name, veto=False),
-        Voter(OPENAPI_TASK, agents.docs.name, veto=False),
-    ]
-
-
-def _verdict(results: dict[str, TaskResult], outcome: RunOutcome) -> Verdict:
-    failures: dict[str, str] = {}
-    for name in CHECK_TASKS:
-        if name not in outcome.records:
-            continue
-        result = results.get(name)
-        if result is None:
-            record = outcome.records[name]
-            failures[name] = record.error or f"did not run ({record.state})"
-        elif not result.ok:
-            failures[name] = result.summary
-    return Verdict(passed=not failures, failures=failures)
-
-
-def _data(result: TaskResult | None, key: str):  # type: ignore[no-untyped-def]
-    return None if result is None else result.data.get(key)
-
-
-def _openapi(result: TaskResult | None) -> dict[str, object] | None:
-    if result is None:
-        return None
-    return {"ok": result.ok, "summary": result.summary, **result.data}
 
 
 def _move_into_place(staging: Path, destination: Path) -> None:

@@ -1,0 +1,214 @@
+"""Durable runs: every event, task result and written file goes to the store, so a run survives
+a crash and `codeguild resume` continues it without redoing finished work.
+
+Two pieces: ``DurableEventBus`` persists each event before any live reader sees it, and
+``RecordingAgent`` wraps an agent so a task counts as done only once its result and files are
+committed (and a task already committed is replayed from the store instead of run again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from codeguild.agents.base import Agent, RunContext, TaskResult, TaskSpec
+from codeguild.events import Event, EventBus
+from codeguild.store.db import Store, StoredTask
+
+log = logging.getLogger(__name__)
+
+#: Fault injection for crash tests: "after_tasks:N" kills the process (SIGKILL) once N tasks are
+#: committed; "mid_artifact:N" kills it while the Nth task's files are half stored.
+CRASH_ENV = "CODEGUILD_CRASH_AT"
+
+
+class DurableEventBus(EventBus):
+    """An event bus whose subscribers only ever see events that are already persisted."""
+
+    def __init__(self, store: Store, *, batch: int = 256) -> None:
+        super().__init__()
+        self._store = store
+        self._batch = batch
+        self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
+        self._writer: asyncio.Task[None] | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        if self._writer is None:
+            self._writer = asyncio.get_running_loop().create_task(self._drain())
+
+    def emit(self, event: Event) -> None:
+        self.log.append(event)
+        if self._error is not None:
+            raise self._error
+        self._queue.put_nowait(event)
+
+    async def flush(self) -> None:
+        """Wait until every event emitted so far is persisted and delivered."""
+        await self._queue.join()
+        if self._error is not None:
+            raise self._error
+
+    async def close(self) -> None:
+        if self._writer is None:
+            return
+        await self.flush()
+        self._queue.put_nowait(None)
+        await self._writer
+        self._writer = None
+
+    async def _drain(self) -> None:
+        while True:
+            first = await self._queue.get()
+            batch = [first]
+            while len(batch) < self._batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            events = [e for e in batch if e is not None]
+            try:
+                if events:
+                    await self._store.events.append_many(events)
+                    for event in events:
+                        self._deliver(event)
+            except Exception as exc:  # the run must learn that durability is gone
+                log.exception("persisting events failed")
+                self._error = exc
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+            if first is None or any(e is None for e in batch):
+                return
+
+    def _deliver(self, event: Event) -> None:
+        for sink in self._subscribers:
+            try:
+                sink(event)
+            except Exception:  # a broken reader must not stop persistence
+                log.exception("event subscriber failed")
+
+
+class RunRecorder:
+    """The run's link to the store: attempts, results and files of its tasks."""
+
+    def __init__(self, store: Store, run_id: str, completed: dict[str, StoredTask]) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.completed = completed
+        self.replayed: list[str] = []
+        self._attempts: dict[str, int] = {}
+        self._committed = 0
+        self._crash = _crash_plan()
+
+    async def load_attempts(self) -> None:
+        for attempt in await self.store.tasks.attempts(self.run_id):
+            self._attempts[attempt.task] = max(self._attempts.get(attempt.task, 0), attempt.attempt)
+
+    def next_attempt(self, task: str) -> int:
+        self._attempts[task] = self._attempts.get(task, 0) + 1
+        return self._attempts[task]
+
+    def replay(self, task: str) -> TaskResult | None:
+        stored = self.completed.get(task)
+        if stored is None or stored.result is None:
+            return None
+        self.replayed.append(task)
+        raw = stored.result
+        return TaskResult(
+            ok=bool(raw.get("ok", True)),
+            files=list(raw.get("files", [])),
+            summary=str(raw.get("summary", "")),
+            data=dict(raw.get("data", {})),
+        )
+
+    async def started(self, task: TaskSpec, attempt: int, agent: str) -> None:
+        await self.store.tasks.mark_started(self.run_id, task.name, attempt, agent=agent)
+
+    async def succeeded(
+        self, task: TaskSpec, attempt: int, agent: str, result: TaskResult, ctx: RunContext
+    ) -> None:
+        files = {path: (ctx.workspace.root / path).read_bytes() for path in result.files}
+        if files:
+            await self.store.artifacts.put_many(self.run_id, task.name, files)
+        self._maybe_crash("mid_artifact")
+        await self.store.tasks.mark_finished(
+            self.run_id,
+            task.name,
+            attempt,
+            state="succeeded",
+            result=_result_dict(result),
+            agent=agent,
+        )
+        self._maybe_crash("after_tasks")
+
+    async def failed(self, task: TaskSpec, attempt: int, agent: str, error: BaseException) -> None:
+        await self.store.tasks.mark_finished(
+            self.run_id,
+            task.name,
+            attempt,
+            state="failed",
+            error=f"{type(error).__name__}: {error}",
+            agent=agent,
+        )
+
+    def _maybe_crash(self, point: str) -> None:
+        """Fault injection (see CRASH_ENV): a real SIGKILL, as an operator's kill -9 would be."""
+        if point == "after_tasks":
+            self._committed += 1
+        if self._crash is None or self._crash[0] != point:
+            return
+        # mid_artifact counts the task being committed, after_tasks the ones committed
+        number = self._committed + 1 if point == "mid_artifact" else self._committed
+        if number >= self._crash[1]:
+            log.warning("fault injection %s=%s:%d: killing the process", CRASH_ENV, *self._crash)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+class RecordingAgent:
+    """An agent whose tasks are committed to the store before they count as done."""
+
+    def __init__(self, inner: Agent, recorder: RunRecorder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.capabilities = inner.capabilities
+        self._recorder = recorder
+
+    async def execute(self, task: TaskSpec, ctx: RunContext) -> TaskResult:
+        replayed = self._recorder.replay(task.name)
+        if replayed is not None:
+            ctx.progress(task.name, "restored from the store (finished before the crash)", 1.0)
+            return replayed
+        attempt = self._recorder.next_attempt(task.name)
+        await self._recorder.started(task, attempt, self.name)
+        started = time.perf_counter()
+        try:
+            result = await self.inner.execute(task, ctx)
+        except BaseException as exc:
+            if not isinstance(exc, asyncio.CancelledError):
+                await self._recorder.failed(task, attempt, self.name, exc)
+            raise
+        log.debug("task=%s took %.3fs", task.name, time.perf_counter() - started)
+        await self._recorder.succeeded(task, attempt, self.name, result, ctx)
+        return result
+
+
+def wrap_agents(agents: Iterable[Agent], recorder: RunRecorder) -> list[RecordingAgent]:
+    return [RecordingAgent(agent, recorder) for agent in agents]
+
+
+def _result_dict(result: TaskResult) -> dict[str, Any]:
+    return {"ok": result.ok, "files": result.files, "summary": result.summary, "data": result.data}
+
+
+def _crash_plan() -> tuple[str, int] | None:
+    raw = os.environ.get(CRASH_ENV, "").strip()
+    if not raw:
+        return None
+    kind, _, count = raw.partition(":")
+    if kind not in ("after_tasks", "mid_artifact") or not count.isdigit():
+        log.warning("ignoring %s=%r (use after_tasks:N or mid_artifact:N)", CRASH_ENV, raw)
+        return None
+    return kind, int(count)
