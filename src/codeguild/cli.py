@@ -23,6 +23,7 @@ from codeguild.progress import LiveTaskTable
 from codeguild.report import REPORT_MD, RunReport
 
 if TYPE_CHECKING:
+    from codeguild.live import EventPublisher
     from codeguild.pipeline import Pipeline
 
 app = typer.Typer(
@@ -147,9 +148,12 @@ def _run_and_report(
         store = None
         if settings.persist or needs_store:
             store = await Store.open(settings.database_url)
+        publisher = await _publisher(settings.redis_url, bus)
         try:
             return await start(Pipeline(bus=bus, store=store))
         finally:
+            if publisher is not None:
+                await publisher.close()
             if store is not None:
                 await store.close()
 
@@ -172,6 +176,20 @@ def _run_and_report(
         _print_summary(report)
     if report.status not in ("passed", "passed_with_warnings"):
         raise typer.Exit(1)
+
+
+async def _publisher(redis_url: str | None, bus: EventBus) -> EventPublisher | None:
+    """With a Redis URL, the run's events are also published for other processes to follow."""
+    if not redis_url:
+        return None
+    from codeguild.live import EventPublisher
+    from codeguild.store.memory import open_memory_store
+
+    memory = await open_memory_store(redis_url).connect()
+    publisher = EventPublisher(memory, owns_store=True)
+    bus.subscribe(publisher.sink)
+    publisher.start()
+    return publisher
 
 
 def _requirement_text(argument: str | None, file: Path | None) -> str:
