@@ -23,8 +23,8 @@ from codeguild.progress import LiveTaskTable
 from codeguild.report import REPORT_MD, RunReport
 
 if TYPE_CHECKING:
-    from codeguild.live import EventPublisher
     from codeguild.pipeline import Pipeline
+    from codeguild.store.memory import SharedMemoryStore
 
 app = typer.Typer(
     name="codeguild",
@@ -141,19 +141,29 @@ def _run_and_report(
         bus.subscribe(table.on_event)
 
     async def go() -> RunReport:
+        from codeguild.live import EventPublisher
         from codeguild.pipeline import Pipeline  # heavy imports only when generating
         from codeguild.store.db import Store
+        from codeguild.store.memory.cache import ResultCache
 
         settings = get_settings()
         store = None
         if settings.persist or needs_store:
             store = await Store.open(settings.database_url)
-        publisher = await _publisher(settings.redis_url, bus)
+        memory = await _shared_memory(settings.redis_url)
+        publisher = cache = None
+        if memory is not None:
+            publisher = EventPublisher(memory)
+            bus.subscribe(publisher.sink)
+            publisher.start()
+            cache = ResultCache(memory, ttl_s=settings.result_cache_ttl_s)
         try:
-            return await start(Pipeline(bus=bus, store=store))
+            return await start(Pipeline(bus=bus, store=store, cache=cache))
         finally:
             if publisher is not None:
                 await publisher.close()
+            if memory is not None:
+                await memory.close()
             if store is not None:
                 await store.close()
 
@@ -178,18 +188,13 @@ def _run_and_report(
         raise typer.Exit(1)
 
 
-async def _publisher(redis_url: str | None, bus: EventBus) -> EventPublisher | None:
-    """With a Redis URL, the run's events are also published for other processes to follow."""
+async def _shared_memory(redis_url: str | None) -> SharedMemoryStore | None:
+    """With a Redis URL, runs publish their events there and share check results."""
     if not redis_url:
         return None
-    from codeguild.live import EventPublisher
     from codeguild.store.memory import open_memory_store
 
-    memory = await open_memory_store(redis_url).connect()
-    publisher = EventPublisher(memory, owns_store=True)
-    bus.subscribe(publisher.sink)
-    publisher.start()
-    return publisher
+    return await open_memory_store(redis_url).connect()
 
 
 def _requirement_text(argument: str | None, file: Path | None) -> str:

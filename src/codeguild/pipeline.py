@@ -39,6 +39,7 @@ from codeguild.recording import DurableEventBus, RunRecorder
 from codeguild.report import REPORT_JSON, REPORT_MD, RunReport
 from codeguild.reporting import RunFacts, build_report
 from codeguild.store.db import RunStatus, Store, StoredTask
+from codeguild.store.memory.cache import ResultCache
 from codeguild.team import CHECK_TASKS, AgentTeam, verdict, voters
 
 log = logging.getLogger(__name__)
@@ -60,9 +61,11 @@ class Pipeline:
         engine: Engine | None = None,
         sandbox: Sandbox | None = None,
         store: Store | None = None,
+        cache: ResultCache | None = None,
     ) -> None:
         self.settings = settings or get_settings()
         self.store = store
+        self.cache = cache
         live = bus or EventBus()
         if store is not None:
             # live readers see an event only once it is persisted
@@ -302,7 +305,7 @@ class Pipeline:
         self, graph: TaskGraph, ctx: RunContext, agents: AgentTeam, recorder: RunRecorder | None
     ) -> RunOutcome:
         manager = self._manager = AgentManager()
-        agents.register(manager, recorder)
+        agents.register(manager, recorder, self.cache)
         scheduler = Scheduler(
             manager,
             self.bus,

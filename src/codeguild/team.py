@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from codeguild.agents.base import Agent, TaskResult
+from codeguild.agents.cached import CachedCheckAgent
 from codeguild.agents.coder import CoderAgent
 from codeguild.agents.docs import DocsAgent
 from codeguild.agents.planner import OPENAPI_TASK, REVIEW_TASK, RUN_TESTS_TASK, SECURITY_TASK
@@ -17,6 +18,7 @@ from codeguild.orchestration.patterns import Verdict
 from codeguild.quality.report import QualityThresholds
 from codeguild.quality.sandbox import Sandbox, SandboxLimits
 from codeguild.recording import RecordingAgent, RunRecorder
+from codeguild.store.memory.cache import ResultCache
 
 #: the tasks whose results are checks (they may fail without the project being unwritable)
 CHECK_TASKS = (RUN_TESTS_TASK, REVIEW_TASK, SECURITY_TASK, OPENAPI_TASK)
@@ -39,16 +41,25 @@ class AgentTeam:
         self.security = SecurityAgent(thresholds=thresholds)
         self.docs = DocsAgent(sandbox=sandbox)
 
-    def register(self, manager: AgentManager, recorder: RunRecorder | None) -> None:
-        capacities: list[tuple[Agent, int]] = [
-            (self.coder, 4),
-            (self.tester, 2),
-            (self.reviewer, 1),
-            (self.security, 1),
-            (self.docs, 2),
+    def register(
+        self,
+        manager: AgentManager,
+        recorder: RunRecorder | None,
+        cache: ResultCache | None = None,
+    ) -> None:
+        capacities: list[tuple[Agent, int, bool]] = [
+            (self.coder, 4, False),
+            (self.tester, 2, True),
+            (self.reviewer, 1, True),
+            (self.security, 1, True),
+            (self.docs, 2, False),
         ]
-        for agent, capacity in capacities:
-            wrapped = agent if recorder is None else RecordingAgent(agent, recorder)
+        for agent, capacity, checks in capacities:
+            wrapped: Agent = agent
+            if checks and cache is not None:
+                wrapped = CachedCheckAgent(wrapped, cache)
+            if recorder is not None:
+                wrapped = RecordingAgent(wrapped, recorder)
             manager.register(wrapped, capacity=capacity)
 
 
