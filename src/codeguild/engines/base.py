@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from codeguild.intent.models import ProjectIntent
 
@@ -56,4 +57,40 @@ class Engine(Protocol):
 
     def write_component(self, intent: ProjectIntent, component: str) -> dict[str, str]:
         """Return the files of one component: relative POSIX path -> text (pure: no I/O)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Why a component's files must change, bounded so it fits a prompt.
+
+    ``targets`` are the files to rewrite; ``failures`` are trimmed tracebacks of failing tests;
+    ``findings`` maps a file to the reviewers' one-line findings; ``files`` holds the current text
+    of the targets and ``related`` read-only context (e.g. the failing test module).
+    """
+
+    targets: tuple[str, ...]
+    failures: tuple[str, ...] = ()
+    findings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    related: Mapping[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class AsyncEngine(Protocol):
+    """Optional: an engine whose work does I/O offers awaitable variants of the protocol."""
+
+    async def ablueprint(self, intent: ProjectIntent) -> Blueprint: ...
+
+    async def awrite_component(self, intent: ProjectIntent, component: str) -> dict[str, str]: ...
+
+
+@runtime_checkable
+class RevisingEngine(Protocol):
+    """Optional: an engine that can rewrite a component's files from test and review feedback."""
+
+    async def revise(
+        self, intent: ProjectIntent, component: str, feedback: Feedback
+    ) -> dict[str, str]:
+        """Return the rewritten files (relative path -> text); unchanged targets may be left out."""
         ...
