@@ -36,6 +36,12 @@ app.add_typer(db_app, name="db")
 app.add_typer(runs_app, name="runs")
 
 
+class EngineOption(StrEnum):
+    auto = "auto"
+    builtin = "builtin"
+    llm = "llm"
+
+
 class ProjectTypeOption(StrEnum):
     web_api = "web_api"
     cli_tool = "cli_tool"
@@ -81,6 +87,14 @@ def generate(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the project folder if it already exists.")
     ] = False,
+    engine: Annotated[
+        EngineOption,
+        typer.Option("--engine", help="llm, builtin, or auto (the LLM when one is configured)."),
+    ] = EngineOption.auto,
+    budget: Annotated[
+        str | None,
+        typer.Option("--budget", help="LLM spending limit: tokens ('200k') or money ('$0.50')."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No live progress display.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
 ) -> None:
@@ -96,6 +110,8 @@ def generate(
         json_out=json_out,
         quiet=quiet,
         debug=debug,
+        engine=engine.value,
+        budget=budget,
     )
 
 
@@ -128,6 +144,8 @@ def _run_and_report(
     quiet: bool,
     debug: bool,
     needs_store: bool = False,
+    engine: str = "auto",
+    budget: str | None = None,
 ) -> None:
     """Run a pipeline with the live table and the configured store; print and exit accordingly."""
     logging.basicConfig(
@@ -141,6 +159,7 @@ def _run_and_report(
         bus.subscribe(table.on_event)
 
     async def go() -> RunReport:
+        from codeguild.engines.select import select_engine
         from codeguild.live import EventPublisher
         from codeguild.pipeline import Pipeline  # heavy imports only when generating
         from codeguild.store.db import Store
@@ -157,9 +176,13 @@ def _run_and_report(
             bus.subscribe(publisher.sink)
             publisher.start()
             cache = ResultCache(memory, ttl_s=settings.result_cache_ttl_s)
+        chosen = select_engine(engine, settings, budget=budget)
         try:
-            return await start(Pipeline(bus=bus, store=store, cache=cache))
+            return await start(Pipeline(bus=bus, store=store, cache=cache, engine=chosen))
         finally:
+            close = getattr(chosen, "close", None)
+            if close is not None:
+                close()
             if publisher is not None:
                 await publisher.close()
             if memory is not None:

@@ -99,7 +99,21 @@ class Pipeline:
 
     def understand(self, requirement: str, project_type: str | None = None) -> ProjectIntent:
         with self._stage("intent"):
-            return IntentProcessor().process(requirement, project_type=project_type)
+            intent = IntentProcessor().process(requirement, project_type=project_type)
+            refine = getattr(self.engine, "refine_intent", None)
+            if refine is None:
+                return intent
+            # an engine with a model refines the rule-based intent; rules win on explicit mentions
+            try:
+                refined: ProjectIntent = refine(requirement, intent)
+            except CodeguildError as exc:
+                log.warning("the model could not refine the intent, keeping the rules': %s", exc)
+                intent.assumptions.append(
+                    f"The model's reading of the requirement was unusable ({exc.code}); "
+                    "the rule-based intent was used as it is."
+                )
+                return intent
+            return refined
 
     def plan(self, intent: ProjectIntent) -> tuple[Plan, TaskGraph]:
         with self._stage("plan"):
@@ -241,6 +255,9 @@ class Pipeline:
                 t0,
             )
             report = build_report(facts, status=decision.status, decision=decision.as_dict())
+            usage = getattr(self.engine, "usage", None)
+            if usage is not None:
+                report.llm = usage().as_dict()
             (staging / REPORT_JSON).write_text(report.to_json(), encoding="utf-8")
             (staging / REPORT_MD).write_text(report.to_markdown(), encoding="utf-8")
             _move_into_place(staging, destination)
@@ -348,6 +365,8 @@ class Pipeline:
                 agents.security.execute(specs[SECURITY_TASK], ctx),
             )
             latest.update({RUN_TESTS_TASK: tests, REVIEW_TASK: review, SECURITY_TASK: security})
+            # the next fix round reads the newest failures, not the first ones
+            ctx.results.update(latest)
             return verdict(latest, outcome)
 
         result = await iterate(

@@ -51,6 +51,9 @@ class RunReport(BaseModel):
     security: list[dict[str, Any]] = Field(default_factory=list)
     openapi: dict[str, Any] | None = None
     iterations: dict[str, Any] = Field(default_factory=dict)
+    llm: dict[str, Any] | None = Field(
+        default=None, description="Model calls, tokens, cost and budget when an LLM engine ran."
+    )
     decision: dict[str, Any] = Field(
         default_factory=dict, description="The ship/fix vote of the checking agents."
     )
