@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
-from codeguild.agents.base import RunContext, Workspace
+from codeguild.agents.base import RunContext, TaskResult, Workspace
 from codeguild.agents.checks import failed_files
 from codeguild.agents.planner import (
     REVIEW_TASK,
@@ -31,7 +31,7 @@ from codeguild.intent.processor import IntentProcessor
 from codeguild.orchestration.graph import TaskGraph
 from codeguild.orchestration.manager import AgentManager
 from codeguild.orchestration.outcome import RunOutcome
-from codeguild.orchestration.patterns import IterationOutcome, Verdict, iterate
+from codeguild.orchestration.patterns import IterationOutcome, Verdict, iterate, parallel
 from codeguild.orchestration.policies import FailurePolicy, RetryPolicy
 from codeguild.orchestration.scheduler import Scheduler
 from codeguild.quality.sandbox import Sandbox
@@ -359,12 +359,20 @@ class Pipeline:
             return await agents.coder.fix(ctx, flagged)
 
         async def evaluate() -> Verdict:
-            tests, review, security = await asyncio.gather(
-                agents.tester.run(RUN_TESTS_TASK, ctx),
-                agents.reviewer.execute(specs[REVIEW_TASK], ctx),
-                agents.security.execute(specs[SECURITY_TASK], ctx),
+            # fan-out/fan-in that never loses a branch: a check that crashes counts as failed
+            checks = await parallel(
+                {
+                    RUN_TESTS_TASK: lambda: agents.tester.run(RUN_TESTS_TASK, ctx),
+                    REVIEW_TASK: lambda: agents.reviewer.execute(specs[REVIEW_TASK], ctx),
+                    SECURITY_TASK: lambda: agents.security.execute(specs[SECURITY_TASK], ctx),
+                }
             )
-            latest.update({RUN_TESTS_TASK: tests, REVIEW_TASK: review, SECURITY_TASK: security})
+            for branch in checks.branches:
+                latest[branch.name] = (
+                    branch.value
+                    if branch.ok
+                    else TaskResult(ok=False, summary=f"the check crashed: {branch.error}")
+                )
             # the next fix round reads the newest failures, not the first ones
             ctx.results.update(latest)
             return verdict(latest, outcome)
