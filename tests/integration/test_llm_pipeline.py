@@ -51,7 +51,10 @@ async def test_first_code_fails_its_test_and_the_fix_round_passes_then_a_rerun_i
     (calc,) = Path(report.output_dir).rglob("calc.py")
     assert "return a * b" in calc.read_text()
     tasks = _tasks(server)
-    assert tasks[0] == "## task: plan" and tasks[-1].startswith("## task: fix ")
+    # the model first refines the intent, then plans
+    planning = tasks[1:]
+    assert tasks[0] == "## task: intent" and planning[0] == "## task: plan", tasks
+    assert planning[-1].startswith("## task: fix ")
     assert sum(t.startswith("## task: write ") for t in tasks) == 4  # pyproject is rendered
     # the fix prompt carries the failing test's traceback and the test module, bounded
     fix_prompt = server.served[-1].last_user
@@ -65,8 +68,8 @@ async def test_first_code_fails_its_test_and_the_fix_round_passes_then_a_rerun_i
     )
     assert "def mul(a: int, b: int) -> int:" in init_prompt
     assert "return a + b" not in init_prompt
-    assert usage.calls == len(server.served) == 6 and usage.cache_hits == 0
-    assert set(usage.by_role) == {"plan", "code", "tests", "docs", "fix"}
+    assert usage.calls == len(server.served) == 7 and usage.cache_hits == 0
+    assert set(usage.by_role) == {"intent", "plan", "code", "tests", "docs", "fix"}
 
     calls_before = server.calls
     with _engine(server, store=store) as engine:

@@ -119,6 +119,8 @@ class TinyLibraryModel:
         users = [m for m in body["messages"] if m["role"] == "user"]
         first = str(users[0]["content"])
         task = _TASK.search(first)
+        if task is not None and task.group(1) == "intent":
+            return Reply(intent_draft())
         package = _PACKAGE.search(first)
         if task is None or package is None:
             return Reply("I do not understand the task.", status=200)
