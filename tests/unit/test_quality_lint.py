@@ -1,5 +1,11 @@
+import asyncio
+import os
+import sys
 from pathlib import Path
 
+import pytest
+
+from codeguild.quality import tools
 from codeguild.quality.lint import ruff_check, ruff_fix, ruff_format_check
 
 CLEAN = 'def greet(name: str) -> str:\n    return f"hello {name}"\n'
@@ -59,3 +65,35 @@ async def test_ruff_fix_fixes_and_reports_changed_files(tmp_path: Path) -> None:
     assert (await ruff_check(tmp_path)).passed
     assert (await ruff_format_check(tmp_path)).passed
     assert await ruff_fix(tmp_path) == []
+
+
+async def test_a_cancelled_tool_run_leaves_no_process_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "slow.py"
+    script.write_text("import time\ntime.sleep(60)\n")
+    monkeypatch.setattr(tools, "resolve_tool", lambda _name: [sys.executable, str(script)])
+    task = asyncio.create_task(tools.run_tool("slow", [], tmp_path, timeout_s=30))
+    await asyncio.sleep(0.5)
+    running = _children()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert running, "the tool process should have been running"
+    assert not (_children() & running), "the killed tool must not outlive its run"
+
+
+def _children() -> set[int]:
+    """Live (not zombie) child processes of this process, from /proc."""
+    me = str(os.getpid())
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if stat[1] == me and stat[0] != "Z":
+            found.add(int(entry))
+    return found

@@ -69,6 +69,12 @@ async def run_tool(
     )
     try:
         out, err = await asyncio.wait_for(proc.communicate(), timeout_s)
+    except asyncio.CancelledError:
+        # a cancelled run must not leave the tool running on its own
+        if proc.returncode is None:
+            proc.kill()
+            await asyncio.shield(proc.wait())
+        raise
     except TimeoutError:
         proc.kill()
         await proc.wait()

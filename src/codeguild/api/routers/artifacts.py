@@ -1,0 +1,86 @@
+"""The files of a generated project: a listing, and the whole project as a zip."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import zipfile
+from pathlib import Path
+
+from fastapi import APIRouter, Response
+
+from codeguild.api.deps import State, Viewer
+from codeguild.api.errors import ConflictError, NotFoundError, error_responses
+from codeguild.api.schemas import ArtifactFile, ArtifactListing
+from codeguild.store.db.projects import ProjectRecord
+
+router = APIRouter(prefix="/api/projects", tags=["artifacts"])
+
+
+def _project_dir(record: ProjectRecord) -> Path:
+    if not record.finished:
+        raise ConflictError(
+            f"Project {record.id} is still {record.status}; its files are not ready.",
+            hint="Wait for the run to finish (follow /events or poll /progress).",
+        )
+    folder = Path(record.output_dir) if record.output_dir else None
+    if folder is None or not folder.is_dir():
+        raise NotFoundError(
+            f"Project {record.id} has no files ({record.status}: {record.error or 'no output'}).",
+            hint="Start a new generation.",
+        )
+    return folder
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _zip(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in _files(folder):
+            # one top folder in the archive, named like the project, as `unzip` users expect
+            archive.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
+    return buffer.getvalue()
+
+
+@router.get(
+    "/{project_id}/artifacts",
+    response_model=ArtifactListing,
+    summary="The files the run wrote",
+    responses=error_responses(401, 404, 409),
+)
+async def list_artifacts(project_id: str, principal: Viewer, state: State) -> ArtifactListing:
+    record = await state.projects.visible(project_id, principal.user_id)
+    folder = _project_dir(record)
+    files = [
+        ArtifactFile(path=p.relative_to(folder).as_posix(), size=p.stat().st_size)
+        for p in await asyncio.to_thread(_files, folder)
+    ]
+    return ArtifactListing(
+        project_id=record.id,
+        project_name=record.project_name,
+        files=files,
+        total_bytes=sum(f.size for f in files),
+    )
+
+
+@router.get(
+    "/{project_id}/artifacts.zip",
+    response_class=Response,
+    summary="Download the project as a zip",
+    responses={
+        200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+        **error_responses(401, 404, 409),
+    },
+)
+async def download_zip(project_id: str, principal: Viewer, state: State) -> Response:
+    record = await state.projects.visible(project_id, principal.user_id)
+    folder = _project_dir(record)
+    data = await asyncio.to_thread(_zip, folder)
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{folder.name}.zip"'},
+    )
