@@ -54,10 +54,12 @@ async def test_first_code_fails_its_test_and_the_fix_round_passes_then_a_rerun_i
     # the model first refines the intent, then plans
     planning = tasks[1:]
     assert tasks[0] == "## task: intent" and planning[0] == "## task: plan", tasks
-    assert planning[-1].startswith("## task: fix ")
+    # the reviews after generating and after the fix round each end with a model review
+    assert tasks[-3] == tasks[-1] == "## task: review", tasks
+    assert tasks[-2].startswith("## task: fix "), tasks
     assert sum(t.startswith("## task: write ") for t in tasks) == 4  # pyproject is rendered
     # the fix prompt carries the failing test's traceback and the test module, bounded
-    fix_prompt = server.served[-1].last_user
+    fix_prompt = server.served[-2].last_user
     assert "test_mul" in fix_prompt and "assert mul(2, 3) == 6" in fix_prompt
     assert str(tmp_path) not in fix_prompt, "paths are project-relative (stable cache keys)"
     # the coder's prompt holds the signatures it needs, not whole files
@@ -68,8 +70,8 @@ async def test_first_code_fails_its_test_and_the_fix_round_passes_then_a_rerun_i
     )
     assert "def mul(a: int, b: int) -> int:" in init_prompt
     assert "return a + b" not in init_prompt
-    assert usage.calls == len(server.served) == 7 and usage.cache_hits == 0
-    assert set(usage.by_role) == {"intent", "plan", "code", "tests", "docs", "fix"}
+    assert usage.calls == len(server.served) == 9 and usage.cache_hits == 0
+    assert set(usage.by_role) == {"intent", "plan", "code", "tests", "docs", "fix", "review"}
 
     calls_before = server.calls
     with _engine(server, store=store) as engine:
@@ -101,11 +103,13 @@ async def test_budget_reached_before_the_fix_round_keeps_the_project_and_says_so
     server: ScriptedLLM, tmp_path: Path
 ) -> None:
     server.default = TinyLibraryModel(buggy=True)
-    with _engine(server) as probe:  # measure what generating (without fixing) costs
+    with _engine(server) as probe:  # measure what generating (without reviews, fixes) costs
         await Pipeline(engine=probe).generate(REQUIREMENT, tmp_path / "probe")
         by_role = probe.usage().by_role
     generation = sum(
-        r.prompt_tokens + r.completion_tokens for k, r in by_role.items() if k != "fix"
+        r.prompt_tokens + r.completion_tokens
+        for k, r in by_role.items()
+        if k not in ("fix", "review")
     )
     server.reset()
     with _engine(server, budget=Budget(max_tokens=generation)) as engine:

@@ -1,14 +1,16 @@
 """A scripted "model" that plans and writes a tiny arithmetic library for any requirement.
 
-It reads the task header of each prompt (``## task: plan`` / ``write <path>`` / ``fix <path>``)
-and the package name, so the same script serves any project name. With ``buggy=True`` its first
-``calc.py`` multiplies wrongly and only a fix request gets the right code.
+It reads the task header of each prompt (``## task: plan`` / ``write <path>`` / ``fix <path>`` /
+``review``) and the package name, so the same script serves any project name. With
+``buggy=True`` its first ``calc.py`` multiplies wrongly and only a fix request gets the right
+code; a review answers one low-severity remark on ``calc.py`` line 1 unless told otherwise.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from support.scripted_llm import Reply
@@ -64,6 +66,20 @@ Run the tests with `pytest`.
 """
 
 
+def review_finding(pkg: str, **overrides: Any) -> dict[str, Any]:
+    """A plausible model review remark: low severity, on the first line of calc.py."""
+    finding: dict[str, Any] = {
+        "file": f"{pkg}/calc.py",
+        "line": 1,
+        "severity": "low",
+        "rule": "terse-module-name",
+        "message": "The module name calc is terse for a public arithmetic module.",
+        "fix_hint": "Consider a fuller name such as arithmetic.",
+    }
+    finding.update(overrides)
+    return finding
+
+
 def plan(pkg: str) -> dict[str, Any]:
     return {
         "components": [
@@ -93,15 +109,27 @@ def plan(pkg: str) -> dict[str, Any]:
 
 
 class TinyLibraryModel:
-    """Callable as a ScriptedLLM ``default``: answers plan, write and fix tasks."""
+    """Callable as a ScriptedLLM ``default``: answers plan, write, fix and review tasks.
+
+    ``review`` builds the review answer's findings from the package name (default: one
+    ``review_finding``); ``reviews`` counts the review requests it answered.
+    """
 
     #: what a model that never gets it right answers, fix after fix
     WRONG = ("a + b", "a - b", "a**b", "a // b")
 
-    def __init__(self, *, buggy: bool = False, always_buggy: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        buggy: bool = False,
+        always_buggy: bool = False,
+        review: Callable[[str], list[dict[str, Any]]] | None = None,
+    ) -> None:
         self.buggy = buggy or always_buggy
         self.always_buggy = always_buggy
+        self.review = review or (lambda pkg: [review_finding(pkg)])
         self.fixes = 0
+        self.reviews = 0
 
     def files(self, pkg: str, *, fixed: bool) -> dict[str, str]:
         if self.always_buggy:
@@ -127,6 +155,9 @@ class TinyLibraryModel:
         pkg, kind, path = package.group(1), task.group(1), task.group(2) or ""
         if kind == "plan":
             return Reply.json(plan(pkg))
+        if kind == "review":
+            self.reviews += 1
+            return Reply.json({"findings": self.review(pkg)})
         if kind == "fix":
             self.fixes += 1
         files = self.files(pkg, fixed=kind == "fix")

@@ -15,6 +15,7 @@ from codeguild.engines.llm.errors import (
 )
 from codeguild.engines.llm.intent import IntentDraft, llm_intent, merge_intent
 from codeguild.engines.llm.retry import RetryPolicy
+from codeguild.engines.llm.review import ReviewDraft, ReviewFindings
 from codeguild.engines.llm.settings import LLMConfig, is_configured
 from codeguild.engines.llm.usage import UsageReport
 
@@ -30,6 +31,8 @@ __all__ = [
     "LLMEngine",
     "LLMOutputError",
     "RetryPolicy",
+    "ReviewDraft",
+    "ReviewFindings",
     "UsageReport",
     "is_configured",
     "llm_intent",

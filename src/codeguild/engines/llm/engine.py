@@ -20,7 +20,7 @@ from codeguild.engines.builtin.rendering import render as render_builtin
 from codeguild.engines.llm.answers import ask, ask_model
 from codeguild.engines.llm.budget import Budget
 from codeguild.engines.llm.client import LLMClient
-from codeguild.engines.llm.errors import LLMOutputError
+from codeguild.engines.llm.errors import BudgetExceededError, LLMCallError, LLMOutputError
 from codeguild.engines.llm.intent import llm_intent
 from codeguild.engines.llm.planning import (
     SCAFFOLD,
@@ -31,6 +31,14 @@ from codeguild.engines.llm.planning import (
 )
 from codeguild.engines.llm.portal import Portal
 from codeguild.engines.llm.prompts import VERSIONS, messages
+from codeguild.engines.llm.review import (
+    MAX_FINDINGS,
+    ReviewDraft,
+    ReviewFindings,
+    bounded_sources,
+    tool_lines,
+    validate,
+)
 from codeguild.engines.llm.settings import LLMConfig
 from codeguild.engines.llm.source import file_text, signatures
 from codeguild.engines.llm.usage import UsageReport
@@ -46,7 +54,7 @@ _FILE_ANSWER = "the file content in one fenced code block"
 
 
 class LLMEngine:
-    """Engine protocol (sync) plus awaitable variants, ``revise`` and ``refine_intent``.
+    """Engine protocol (sync) plus awaitable variants, ``revise``, ``refine_intent``, ``review``.
 
     One engine serves one run at a time: it remembers the files it wrote so later prompts can
     carry their signatures. ``usage()`` reports calls, tokens, cost and any budget stop.
@@ -107,6 +115,15 @@ class LLMEngine:
     def refine_intent(self, text: str, rule_based: ProjectIntent) -> ProjectIntent:
         return self._portal.run(llm_intent(text, rule_based, self.client))
 
+    def review(
+        self, intent: ProjectIntent, files: dict[str, str], tool_findings: list[dict[str, Any]]
+    ) -> ReviewFindings:
+        """Findings of a model review of ``files`` (path -> text), validated and deduplicated
+        against ``tool_findings`` (``Finding`` dicts). Never raises for a bad answer, a failed
+        call or a spent budget: the result is then empty and its ``error`` says why (see
+        :class:`~codeguild.engines.llm.review.ReviewFindings`)."""
+        return self._portal.run(self._review(intent, files, tool_findings))
+
     # -- awaitable variants --------------------------------------------------------------------
 
     async def ablueprint(self, intent: ProjectIntent) -> Blueprint:
@@ -122,6 +139,11 @@ class LLMEngine:
         self, intent: ProjectIntent, component: str, feedback: Feedback
     ) -> dict[str, str]:
         return await self._portal.arun(self._revise(intent, component, feedback))
+
+    async def areview(
+        self, intent: ProjectIntent, files: dict[str, str], tool_findings: list[dict[str, Any]]
+    ) -> ReviewFindings:
+        return await self._portal.arun(self._review(intent, files, tool_findings))
 
     # -- the work, on the portal's loop --------------------------------------------------------
 
@@ -263,6 +285,38 @@ class LLMEngine:
                 revised[path] = text
                 self._written[path] = text
         return revised
+
+    async def _review(
+        self, intent: ProjectIntent, files: dict[str, str], tool_findings: list[dict[str, Any]]
+    ) -> ReviewFindings:
+        sources, notes = bounded_sources(files)
+        if not sources:
+            return ReviewFindings(notes=notes)
+        prompt = messages(
+            "reviewer",
+            "review",
+            name=intent.name,
+            package=intent.package,
+            summary=intent.summary,
+            files=sources,
+            tool_findings=tool_lines(tool_findings, sources),
+            max_findings=MAX_FINDINGS,
+            schema=json.dumps(ReviewDraft.model_json_schema()),
+        )
+        try:
+            draft = await ask_model(self.client, "review", prompt, ReviewDraft, what="review")
+        except (LLMOutputError, LLMCallError, BudgetExceededError) as exc:
+            log.warning("llm review gave no findings: %s", exc)
+            return ReviewFindings(notes=notes, error=str(exc))
+        found = validate(draft, {p: files[p] for p in sources}, tool_findings)
+        found.notes.update(notes)
+        log.info(
+            "llm review files=%d findings=%d dropped=%s",
+            len(sources),
+            len(found),
+            {k: v for k, v in found.notes.items() if v},
+        )
+        return found
 
 
 def _component(blueprint: Blueprint, name: str) -> Component:

@@ -16,6 +16,7 @@ VERSIONS: dict[str, int] = {
     "tests": 1,
     "docs": 1,
     "revise": 1,
+    "review": 1,
     "repair": 1,
 }
 

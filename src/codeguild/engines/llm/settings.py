@@ -11,8 +11,8 @@ from codeguild.engines.llm.errors import LLMConfigError
 from codeguild.engines.llm.retry import RetryPolicy
 from codeguild.engines.llm.usage import Prices
 
-Role = Literal["intent", "plan", "code", "tests", "docs", "fix"]
-ROLES: tuple[str, ...] = ("intent", "plan", "code", "tests", "docs", "fix")
+Role = Literal["intent", "plan", "code", "tests", "docs", "fix", "review"]
+ROLES: tuple[str, ...] = ("intent", "plan", "code", "tests", "docs", "fix", "review")
 #: local servers (Ollama, llama.cpp, LM Studio) accept any key, but the client needs one
 PLACEHOLDER_KEY = "not-needed"
 
