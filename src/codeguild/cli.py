@@ -129,6 +129,12 @@ def resume(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No live progress display.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    engine: Annotated[
+        EngineOption, typer.Option("--engine", help="llm, builtin, or auto.")
+    ] = EngineOption.auto,
+    budget: Annotated[
+        str | None, typer.Option("--budget", help="LLM spending limit for the rest of the run.")
+    ] = None,
 ) -> None:
     """Continue a run that was killed or failed: finished tasks are restored, not redone."""
     _run_and_report(
@@ -137,6 +143,8 @@ def resume(
         quiet=quiet,
         debug=debug,
         needs_store=True,
+        engine=engine.value,
+        budget=budget,
     )
 
 

@@ -45,6 +45,12 @@ from codeguild.team import CHECK_TASKS, AgentTeam, verdict, voters
 log = logging.getLogger(__name__)
 
 
+class BudgetStopError(CodeguildError):
+    """The LLM budget ran out before the project was complete; the run can be resumed."""
+
+    code = "budget_exceeded"
+
+
 class ResumeError(CodeguildError):
     """A run cannot be resumed (unknown, finished, or planned differently)."""
 
@@ -339,6 +345,14 @@ class Pipeline:
         }
         if broken:
             detail = "; ".join(f"{name}: {why}" for name, why in sorted(broken.items()))
+            if any(why.startswith("BudgetExceededError") for why in broken.values()):
+                done = sum(str(r.state) == "succeeded" for r in outcome.records.values())
+                raise BudgetStopError(
+                    f"The model budget was reached after {done} of {len(outcome.records)} "
+                    f"task(s); the run stopped cleanly and nothing was written ({detail}).",
+                    hint=f"Continue it with a larger budget: codeguild resume {self.run_id} "
+                    "--budget <more>.",
+                )
             raise TaskFailedError(
                 f"The project could not be written: {detail}.",
                 hint="Nothing was written to the output folder. Re-run with --debug for details.",
