@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import heapq
 import importlib
@@ -229,11 +230,14 @@ async def bare_heap(shape: Shape) -> dict[str, float]:
                 heapq.heappush(heap, (-remaining[child], child))
         wake.set()
 
+    def done_callback(name: str, _task: asyncio.Task[None]) -> None:
+        finished(name)
+
     while left[0]:
         while heap:
             _, name = heapq.heappop(heap)
             task = asyncio.create_task(noop())
-            task.add_done_callback(lambda _t, n=name: finished(n))
+            task.add_done_callback(functools.partial(done_callback, name))
         wake.clear()
         await wake.wait()
     return {"run_s": time.perf_counter() - t0}
@@ -286,6 +290,37 @@ async def langgraph_run(lg: Any, shape: Shape) -> dict[str, float]:
 # -- overhead ----------------------------------------------------------------------------------
 
 
+class GcClock:
+    """Time the garbage collector spends while it is installed (reported beside each figure:
+    a run that keeps many objects alive, e.g. its event log, triggers full collections whose
+    cost grows with everything else the process holds, such as LangGraph's modules)."""
+
+    def __init__(self) -> None:
+        self.total_s = 0.0
+        self._began = 0.0
+
+    def __enter__(self) -> GcClock:
+        gc.callbacks.append(self._on_gc)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self._on_gc)
+
+    def _on_gc(self, phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.total_s += time.perf_counter() - self._began
+
+
+async def timed(runner: Callable[[], Any]) -> dict[str, float]:
+    """One run after a full collection, with the collector's own time inside it."""
+    gc.collect()  # garbage of the previous run must not be collected inside this one
+    with GcClock() as clock:
+        result: dict[str, float] = await runner()
+    return {**result, "gc_s": clock.total_s}
+
+
 async def overhead(n: int, repeat: int, root: Path) -> dict[str, Any]:
     lg, lg_error = ensure_langgraph()
     shapes = {
@@ -298,31 +333,37 @@ async def overhead(n: int, repeat: int, root: Path) -> dict[str, Any]:
         size = len(shape)
         row: dict[str, Any] = {"tasks": size, "edges": sum(len(d) for _, d in shape)}
         runners: dict[str, Callable[[], Any]] = {
-            "codeguild": lambda s=shape: ours(s, root),
-            "bare_heap_asyncio": lambda s=shape: bare_heap(s),
-            "plain_asyncio_waves": lambda s=shape: plain_asyncio(s),
+            "codeguild": functools.partial(ours, shape, root),
+            "bare_heap_asyncio": functools.partial(bare_heap, shape),
+            "plain_asyncio_waves": functools.partial(plain_asyncio, shape),
         }
         for who, runner in runners.items():
             runs = []
             for _ in range(repeat):
-                gc.collect()  # garbage of the previous run must not be collected inside this one
-                runs.append(await runner())
-            best = min(r["run_s"] for r in runs)
+                runs.append(await timed(runner))
+            best_run = min(runs, key=lambda r: r["run_s"])
+            best = best_run["run_s"]
             median = statistics.median(r["run_s"] for r in runs)
             row[who] = {
                 "us_per_task": round(best / size * 1e6, 2),
                 "us_per_task_median": round(median / size * 1e6, 2),
                 "tasks_per_s": round(size / best),
+                "gc_us_per_task": round(best_run["gc_s"] / size * 1e6, 2),
                 "runs_s": [round(r["run_s"], 4) for r in runs],
             }
             if "build_s" in runs[0]:
                 row[who]["build_us_per_task"] = round(runs[0]["build_s"] / size * 1e6, 2)
+        # the bare loop ran in this process just now, so this ratio is robust to machine noise
+        row["codeguild_over_bare_heap"] = round(
+            row["codeguild"]["us_per_task"] / row["bare_heap_asyncio"]["us_per_task"], 2
+        )
         if lg is not None:
-            gc.collect()
-            result = await langgraph_run(lg, shape)  # once: it is slow at this size
+            # once: it is slow at this size
+            result = await timed(functools.partial(langgraph_run, lg, shape))
             row["langgraph"] = {
                 "us_per_task": round(result["run_s"] / size * 1e6, 2),
                 "tasks_per_s": round(size / result["run_s"]),
+                "gc_us_per_task": round(result["gc_s"] / size * 1e6, 2),
                 "build_us_per_task": round(result["build_s"] / size * 1e6, 2),
             }
             row["langgraph_over_codeguild"] = round(
@@ -336,7 +377,8 @@ async def overhead(n: int, repeat: int, root: Path) -> dict[str, Any]:
         "setup": "4 agents x capacity 16 per capability, 2 capabilities alternating, priorities "
         "p0-p3, critical-path ranks, EventBus with one subscriber, no retries; best (min) of "
         f"{repeat} runs, median beside it (LangGraph: 1 run, so its figure is if anything "
-        "flattering to it); graph construction timed apart; gc.collect() before each run",
+        "flattering to it); graph construction timed apart; gc.collect() before each run; "
+        "gc_us_per_task: the collector's time inside that run (default thresholds)",
     }
 
 
@@ -485,8 +527,8 @@ def verdicts(over: dict[str, Any], span: dict[str, Any]) -> dict[str, Any]:
 def table(over: dict[str, Any], span: dict[str, Any], checks: dict[str, Any]) -> str:
     lines = ["overhead, us per task (tasks/s for codeguild)"]
     header = (
-        f"{'graph':<12} {'codeguild':>18} {'bare heap':>10} {'asyncio':>8} "
-        f"{'langgraph':>10} {'lg/ours':>8}"
+        f"{'graph':<12} {'codeguild':>18} {'(gc)':>6} {'bare heap':>10} {'ours/bare':>9} "
+        f"{'asyncio':>8} {'langgraph':>10} {'lg/ours':>8}"
     )
     lines.append(header)
     for label, row in over["graphs"].items():
@@ -496,7 +538,8 @@ def table(over: dict[str, Any], span: dict[str, Any], checks: dict[str, Any]) ->
         waves_us = row["plain_asyncio_waves"]["us_per_task"]
         lines.append(
             f"{label:<12} {ours_row['us_per_task']:>7} ({ours_row['tasks_per_s']:>8}) "
-            f"{bare:>10} {waves_us:>8} {lg!s:>10} {row.get('langgraph_over_codeguild', '-')!s:>8}"
+            f"{ours_row['gc_us_per_task']:>6} {bare:>10} {row['codeguild_over_bare_heap']:>9} "
+            f"{waves_us:>8} {lg!s:>10} {row.get('langgraph_over_codeguild', '-')!s:>8}"
         )
     lines.append("")
     lines.append(
@@ -531,7 +574,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         over = asyncio.run(overhead(args.tasks, args.repeat, root))
-        span = asyncio.run(makespan(args.dags, args.workers, *args.latency_ms, root))
+        low_ms, high_ms = args.latency_ms
+        span = asyncio.run(makespan(args.dags, args.workers, low_ms, high_ms, root))
     checks = verdicts(over, span)
     report = {
         "benchmark": "scheduler",

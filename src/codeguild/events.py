@@ -73,11 +73,13 @@ class EventBus:
     """Fan-out of events to in-process subscribers; keeps the log for the report."""
 
     def __init__(self) -> None:
-        self._subscribers: list[EventSink] = []
+        # a tuple, replaced on subscribe: emit() (several calls per task) iterates it without a
+        # copy, and a sink subscribing from inside emit() cannot disturb that iteration
+        self._subscribers: tuple[EventSink, ...] = ()
         self.log: list[Event] = []
 
     def subscribe(self, sink: EventSink) -> None:
-        self._subscribers.append(sink)
+        self._subscribers = (*self._subscribers, sink)
 
     def emit(self, event: Event) -> None:
         self.log.append(event)

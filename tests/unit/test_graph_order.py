@@ -77,3 +77,34 @@ def test_remaining_path_lengths_follow_the_longest_tail() -> None:
     graph.add_dependency("a", "e")  # a backward edge: e was added after a
     assert graph.topological_order() == ["e", "a", "b", "c", "d"]
     assert graph.remaining_path_lengths()["e"] == 11
+
+
+def test_validate_trusts_backward_edges_only_after_checking_them() -> None:
+    graph = TaskGraph([TaskSpec("a", "code"), TaskSpec("b", "code", depends_on=("a",))])
+    graph.add(TaskSpec("c", "code", depends_on=("b",)))
+    graph.validate()  # every edge points to an earlier task: no cycle is possible
+    graph.add(TaskSpec("d", "code"))
+    graph.add_dependency("a", "d")  # a forward edge: the full check runs, and passes
+    graph.validate()
+    # internals edited behind the graph's back (what validate() exists for) are still caught
+    graph._deps["d"].append("c")
+    graph._dependents["c"].append("d")
+    with pytest.raises(CycleError):
+        graph.validate()
+    # the same with insertion order still topological as far as the graph knows
+    plain = TaskGraph([TaskSpec("a", "code"), TaskSpec("b", "code", depends_on=("a",))])
+    plain._deps["a"].append("b")
+    plain._dependents["b"].append("a")
+    with pytest.raises(CycleError) as info:
+        plain.validate()
+    assert info.value.cycle in (["a", "b", "a"], ["b", "a", "b"])
+
+
+def test_add_keeps_a_clean_spec_and_normalises_the_rest() -> None:
+    clean = TaskSpec("b", "code", depends_on=("a",))
+    graph = TaskGraph([TaskSpec("a", "code"), clean])
+    assert graph.tasks["b"] is clean  # nothing to normalise, so no copy
+    graph.add(TaskSpec("c", "code", depends_on=("a", "b", "a")))
+    graph.add(TaskSpec("d", "code", depends_on=["a"]))  # type: ignore[arg-type]
+    assert graph.tasks["c"].depends_on == ("a", "b")
+    assert graph.tasks["d"].depends_on == ("a",)

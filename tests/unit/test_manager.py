@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codeguild.agents.base import RunContext, TaskResult, TaskSpec
 from codeguild.errors import NoAgentError
@@ -181,3 +183,75 @@ async def test_release_more_than_acquired_is_an_error() -> None:
     manager.register(agent)
     with pytest.raises(AgentRegistrationError, match="released more often"):
         manager.release(agent, "code", ok=True, duration_s=0.0)
+
+
+async def test_try_acquire_takes_a_free_agent_now_or_returns_none() -> None:
+    manager = AgentManager()
+    coder = StubAgent("coder", "code")
+    manager.register(coder, capacity=2)
+    assert manager.try_acquire("code") is coder
+    assert manager.try_acquire("code") is coder
+    assert manager.try_acquire("code") is None  # full: no future, no place in line
+    with pytest.raises(NoAgentError, match="'review'"):
+        manager.try_acquire("review")
+    manager.release(coder, "code", ok=True, duration_s=0.01)
+    # nobody queued, so the freed slot is free again rather than handed to a ghost waiter
+    assert manager.capability_status()[0]["waiting"] == 0
+    assert manager.try_acquire("code") is coder
+    assert [row["busy"] for row in manager.status()] == [2]
+
+
+def only(manager: AgentManager, name: str, everyone: list[str]) -> None:
+    """Leave ``name`` the only healthy agent, so the next acquisition must pick it."""
+    for other in everyone:
+        if other == name:
+            manager.mark_healthy(other)
+        else:
+            manager.mark_unhealthy(other)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 3),  # capacity
+            st.integers(0, 3),  # busy (clamped to capacity)
+            st.booleans(),  # healthy
+            st.lists(
+                st.tuples(st.booleans(), st.sampled_from([0.0, 0.01, 0.02, 0.05])), max_size=3
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_selection_matches_least_busy_then_score_then_order(
+    agents: list[tuple[int, int, bool, list[tuple[bool, float]]]],
+) -> None:
+    """The one-pass selection equals the documented rule written out as a sort key."""
+    manager = AgentManager()
+    names = [f"a{i}" for i in range(len(agents))]
+    for name, (capacity, *_rest) in zip(names, agents, strict=True):
+        manager.register(StubAgent(name, "code"), capacity=capacity)
+    for name, (capacity, busy, _healthy, history) in zip(names, agents, strict=True):
+        only(manager, name, names)
+        for ok, duration in history:
+            taken = manager.try_acquire("code")
+            assert taken is not None and taken.name == name
+            manager.release(taken, "code", ok=ok, duration_s=duration)
+        for _ in range(min(busy, capacity)):
+            assert manager.try_acquire("code") is not None
+    for name, (*_rest, healthy, _history) in zip(names, agents, strict=True):
+        if healthy:
+            manager.mark_healthy(name)
+        else:
+            manager.mark_unhealthy(name)
+    rows = manager.status()
+    free = [
+        (row["busy"] / row["capacity"], -manager.score(row["name"], "code"), order, row["name"])
+        for order, row in enumerate(rows)
+        if row["healthy"] and row["busy"] < row["capacity"]
+    ]
+    expected = min(free)[-1] if free else None
+    taken = manager.try_acquire("code")
+    assert (taken.name if taken is not None else None) == expected

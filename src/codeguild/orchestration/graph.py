@@ -142,7 +142,9 @@ class TaskGraph:
             if dep not in self._tasks:
                 raise UnknownTaskError(dep, referenced_by=task.name)
         deps = list(dict.fromkeys(task.depends_on))
-        self._tasks[task.name] = replace(task, depends_on=tuple(deps))
+        if type(task.depends_on) is not tuple or len(deps) != len(task.depends_on):
+            task = replace(task, depends_on=tuple(deps))  # specs are frozen: copy only if needed
+        self._tasks[task.name] = task
         self._index[task.name] = len(self._index)
         self._deps[task.name] = deps
         self._dependents[task.name] = []
@@ -250,6 +252,8 @@ class TaskGraph:
 
     def validate(self) -> None:
         """Check that every dependency exists and that there is no cycle."""
+        if self._insertion_is_topological and self._edges_point_backwards():
+            return
         for name, deps in self._deps.items():
             for dep in deps:
                 if dep not in self._tasks:
@@ -299,6 +303,21 @@ class TaskGraph:
                     parent[nxt] = node
                     stack.append(nxt)
         return None
+
+    def _edges_point_backwards(self) -> bool:
+        """Every dependency exists and was inserted before its dependent: no cycle is possible.
+
+        One pass over the edges; the usual case, so the full check runs only when it fails.
+        """
+        index = self._index
+        for name, deps in self._deps.items():
+            position = index.get(name)
+            if position is None:
+                return False
+            for dep in deps:
+                if index.get(dep, position) >= position:
+                    return False
+        return True
 
     def _has_cycle(self) -> bool:
         indegree = {name: len(deps) for name, deps in self._deps.items()}

@@ -35,7 +35,12 @@ from codeguild.orchestration.health import (
     HealthListener,
     HealthMonitor,
 )
-from codeguild.orchestration.scoring import EWMA_ALPHA, TrackRecord, fastest_latency
+from codeguild.orchestration.scoring import (
+    EWMA_ALPHA,
+    TrackRecord,
+    best_by_score,
+    fastest_latency,
+)
 
 __all__ = [
     "EWMA_ALPHA",
@@ -209,14 +214,43 @@ class AgentManager:
         of a finished task before that task's agent is freed, so they can compete for it).
         Raises NoAgentError at once when no agent has the capability.
         """
+        agent = self.try_acquire(capability)
         future: asyncio.Future[Agent] = asyncio.get_running_loop().create_future()
-        agent = self._take(capability)
         if agent is not None:
             future.set_result(agent)
             return future
         waiter = _Waiter(capability, future)
         heapq.heappush(self._waiting.setdefault(capability, []), (rank, next(self._seq), waiter))
         return future
+
+    def try_acquire(self, capability: str) -> Agent | None:
+        """Reserve the best healthy agent for ``capability`` if one is free now, else None.
+
+        The synchronous fast path of :meth:`request` (no future, no place in line); give the
+        agent back with :meth:`release`. Raises NoAgentError when no agent has the capability.
+        """
+        slots = self._by_capability.get(capability)
+        if not slots:
+            raise self._no_agent(capability)
+        # one pass for the least loaded free slot; scores are computed only to break a tie
+        # (slots are kept in registration order, so the first one found wins equal keys)
+        best: _Slot | None = None
+        best_load = 2.0
+        tied = False
+        for slot in slots:
+            busy, capacity = slot.busy, slot.capacity
+            if busy < capacity and slot.health.healthy:
+                load = busy / capacity
+                if load < best_load:
+                    best, best_load, tied = slot, load, False
+                elif load == best_load:
+                    tied = True
+        if best is None:
+            return None
+        if tied:
+            best = self._best_scored(capability, slots, best, best_load)
+        best.busy += 1
+        return best.agent
 
     def withdraw(self, request: asyncio.Future[Agent], capability: str) -> None:
         """Give up a request: stop waiting, or give back the agent it was already handed."""
@@ -347,25 +381,15 @@ class AgentManager:
             return "busy"
         return "idle" if slot.busy == 0 else "healthy"
 
-    def _take(self, capability: str) -> Agent | None:
-        """Reserve the best free healthy agent now, None if there is none; NoAgentError if no
-        agent offers the capability at all."""
-        slots = self._by_capability.get(capability)
-        if not slots:
-            raise self._no_agent(capability)
-        free = [s for s in slots if s.health.healthy and s.busy < s.capacity]
-        if not free:
-            return None
-        if len(free) == 1:
-            best = free[0]
-        else:
-            fastest = self._fastest(capability)
-            best = min(
-                free,
-                key=lambda s: (s.busy / s.capacity, -s.record.score(capability, fastest), s.order),
-            )
-        best.busy += 1
-        return best.agent
+    def _best_scored(self, capability: str, slots: list[_Slot], first: _Slot, load: float) -> _Slot:
+        """The best-scoring free healthy slot at ``load``; ``first`` is the first such slot."""
+        candidates = [
+            (slot, slot.record.stats.get(capability))
+            for slot in slots
+            if slot.health.healthy and slot.busy / slot.capacity == load
+        ]
+        best = best_by_score(candidates, self._fastest(capability))
+        return first if best is None else best
 
     def _fastest(self, capability: str) -> float | None:
         """The lowest latency EWMA among agents with history for ``capability``."""
@@ -382,7 +406,7 @@ class AgentManager:
                 if waiter.future.done():
                     heapq.heappop(heap)
                     continue
-                agent = self._take(capability)
+                agent = self.try_acquire(capability)
                 if agent is None:
                     break
                 heapq.heappop(heap)

@@ -38,7 +38,8 @@ class Ranker:
         self._ask = getattr(scheduler.manager, "estimated_duration", None)
         self._history: dict[str, float | None] = {}
         self._priorities: dict[str, int] = {}
-        self._base: dict[str, tuple[float, int]] = {}
+        #: name -> (minus remaining path length, priority level); None with FIFO ordering
+        self.base: dict[str, tuple[float, int]] | None = None if self.fifo else {}
 
     def estimate_of(self, task: TaskSpec) -> float:
         """The scheduler's estimate if given, else the manager's history per capability, else
@@ -56,13 +57,13 @@ class Ranker:
 
     def refresh(self) -> None:
         """Recompute remaining path lengths (the graph or the agents' history changed)."""
-        if self.fifo:
+        base = self.base
+        if base is None:
             return
         self._history.clear()
         estimate: Estimate = self.estimate_of
         remaining = self.graph.remaining_path_lengths(estimate)
         priorities = self._priorities
-        base = self._base
         for name, task in self.graph.tasks.items():
             level = priorities.get(task.priority)
             if level is None:
@@ -70,7 +71,8 @@ class Ranker:
             base[name] = (-remaining[name], level)
 
     def entry(self, name: str, age: int) -> tuple[Any, ...]:
-        if self.fifo:
+        """The ready-queue entry of ``name`` queued at ``age``: its rank fields, then its name."""
+        if self.base is None:
             return (age, name)
-        length, level = self._base[name]
+        length, level = self.base[name]
         return (length, level, age, name)

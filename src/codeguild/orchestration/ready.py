@@ -51,6 +51,30 @@ class ReadyQueue:
                 best_cap, best_entry = capability, heap[0]
         return best_cap
 
+    def pop_best(self, blocked: Container[str] = ()) -> tuple[str, Entry] | None:
+        """Remove and return (capability, entry) of the best task outside ``blocked``; one pass,
+        for the scheduler's hot loop (:meth:`best` then :meth:`pop` does the same in two)."""
+        live = self._live
+        best_cap: str | None = None
+        best_heap: list[Entry] | None = None
+        best_entry: Entry | None = None
+        for capability, heap in self._heaps.items():
+            if not heap or capability in blocked:
+                continue
+            head = heap[0]
+            current = live.get(head[-1])
+            if current is None or current[1] is not head:
+                if not self._clean(heap):
+                    continue
+                head = heap[0]
+            if best_entry is None or head < best_entry:
+                best_cap, best_heap, best_entry = capability, heap, head
+        if best_heap is None or best_cap is None or best_entry is None:
+            return None
+        heapq.heappop(best_heap)
+        del live[best_entry[-1]]
+        return best_cap, best_entry
+
     def pop(self, capability: str) -> Entry:
         """Remove and return the best entry of ``capability`` (call after :meth:`best`)."""
         entry = heapq.heappop(self._heaps[capability])

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from codeguild.agents.base import Agent, RunContext, TaskResult
 from codeguild.errors import NoAgentError
-from codeguild.events import EventKind
+from codeguild.events import Event, EventKind
 from codeguild.orchestration.execution import (
     Attempt,
     Interrupt,
@@ -44,6 +44,7 @@ _INTERRUPTED = object()
 _PENDING, _QUEUED, _RUNNING = TaskState.PENDING, TaskState.QUEUED, TaskState.RUNNING
 _SUCCEEDED, _FAILED = TaskState.SUCCEEDED, TaskState.FAILED
 _SKIPPED, _CANCELLED = TaskState.SKIPPED, TaskState.CANCELLED
+_STARTED_EVENT = EventKind.TASK_STARTED
 
 
 class Run(RunState):
@@ -131,7 +132,7 @@ class Run(RunState):
         self._kick()
 
     def estimate(self, name: str) -> float:
-        return self.ranker.estimate_of(self.graph.tasks[name])
+        return self.ranker.estimate_of(self.tasks[name])
 
     # -- workers -----------------------------------------------------------------------------
 
@@ -139,7 +140,7 @@ class Run(RunState):
         """Make sure some worker will look at the ready tasks."""
         if self.pumping or self.closed or self.stop_reason is not None:
             return
-        if self.ready or self._synced != self._graph_version():
+        if self.ready or self._stale():
             self.spawn(None)
 
     def spawn(self, attempt: Attempt | None) -> None:
@@ -222,28 +223,31 @@ class Run(RunState):
 
     def _next_attempt(self) -> Attempt | None:
         """Pick the best ready task that can get an agent now, and start its attempt."""
-        if self._synced != self._graph_version():
+        if self.graph.version != self._synced_version:
             self._sync()
         ready, waiters, limit = self.ready, self.waiters, self.s.max_concurrency
-        while self.stop_reason is None and ready:
+        try_acquire = self.manager.try_acquire
+        while self.stop_reason is None:
             if limit is not None and self.n_active >= limit:
                 return None
             blocked = [c for c, f in waiters.items() if not f.done()] if waiters else ()
-            capability = ready.best(blocked)
-            if capability is None:
+            popped = ready.pop_best(blocked)
+            if popped is None:
                 break
-            entry = ready.pop(capability)
+            capability, entry = popped
             name = entry[-1]
-            request = waiters.pop(capability, None)
+            request = waiters.pop(capability, None) if waiters else None
             try:
-                if request is None:
+                # a free agent is taken without a future; only a wait needs one
+                agent = request.result() if request is not None else try_acquire(capability)
+                if agent is None:
                     request = self.manager.request(capability, rank=entry)
                     if not request.done():
                         waiters[capability] = request
                         request.add_done_callback(self._on_agent_granted)
                         ready.push(capability, entry)
                         continue
-                agent = request.result()
+                    agent = request.result()
             except (NoAgentError, asyncio.CancelledError) as exc:
                 self._fail(name, exc, None)
                 continue
@@ -269,7 +273,7 @@ class Run(RunState):
         record = self.records[name]
         record.executions += 1
         attempt = Attempt(
-            name, self.graph.tasks[name], agent, record.executions, speculative, time.perf_counter()
+            name, self.tasks[name], agent, record.executions, speculative, time.perf_counter()
         )
         attempts = self.active.get(name)
         if attempts is None:
@@ -283,14 +287,17 @@ class Run(RunState):
             message = f"speculative copy started on {agent.name}"
             self._emit(EventKind.TASK_PROGRESS, name, record.agent, message, data, time.time())
             return attempt
-        record.attempts += 1
-        record.agent = agent.name
+        attempts_charged = record.attempts = record.attempts + 1
+        agent_name = record.agent = agent.name
         now = time.time()
         if record.started_at is None:
             record.started_at = now
         record.state = self.states[name] = _RUNNING
-        data = {"attempt": record.attempts}
-        self._emit(EventKind.TASK_STARTED, name, agent.name, "", data, now)
+        data = {"attempt": attempts_charged}
+        try:  # _emit inlined: once per task on the hot path
+            self._emit_to(Event(_STARTED_EVENT, self.run_id, name, agent_name, "", data, now))
+        except Exception:  # a broken subscriber must not change how tasks run
+            logger.exception("event subscriber failed kind=%s task=%s", _STARTED_EVENT, name)
         return attempt
 
     def _finish_attempt(self, attempt: Attempt, step: object) -> None:
@@ -298,15 +305,26 @@ class Run(RunState):
             step if type(step) is TaskResult else check_result(step, attempt.agent, attempt.spec)
         )
         duration = time.perf_counter() - attempt.started
-        self._drop(attempt)
         name, capability = attempt.task, attempt.spec.capability
+        active = self.active
+        attempts = active.get(name)
+        if attempts is not None and len(attempts) == 1 and attempts[0] is attempt:
+            # _drop for the usual lone attempt, inlined: this runs once per task
+            del active[name]
+            self.n_active -= 1
+            if attempt.timer is not None or attempt.watch is not None:
+                attempt.disarm()
+        else:
+            self._drop(attempt)
         if isinstance(result, TaskResult):
             record = self.records[name]
             record.winning_attempt = attempt.number
             record.speculative_win = attempt.speculative
             record.agent = attempt.agent.name
-            for sibling in list(self.active.get(name, ())):
-                self._interrupt(sibling, Interrupt.LOST_RACE)
+            siblings = self.active.get(name)
+            if siblings:
+                for sibling in list(siblings):
+                    self._interrupt(sibling, Interrupt.LOST_RACE)
             self.ctx.results[name] = self.outcome.results[name] = result
             data = {"attempt": record.attempts, "duration_s": duration, "ok": result.ok}
             if attempt.speculative:
@@ -388,7 +406,7 @@ class Run(RunState):
         if self.done.done() or self.pumping or self.n_active or self.delayed or self.waiters:
             return
         alive = not self.closed and self.stop_reason is None
-        if alive and (self.ready or self._synced != self._graph_version()):
+        if alive and (self.ready or self._stale()):
             self._kick()
             return
         for name, state in self.states.items():

@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 _PENDING, _QUEUED, _RUNNING = TaskState.PENDING, TaskState.QUEUED, TaskState.RUNNING
 _SUCCEEDED, _FAILED = TaskState.SUCCEEDED, TaskState.FAILED
 _SKIPPED, _CANCELLED = TaskState.SKIPPED, TaskState.CANCELLED
+_QUEUED_EVENT = EventKind.TASK_QUEUED
+_WAITING = "waiting for an agent"
 
 
 class RunState:
@@ -62,11 +64,16 @@ class RunState:
             if scheduler.failure_policy is FailurePolicy.CONTINUE
             else {_SUCCEEDED}
         )
-        self._synced = (-1, -1)
+        self.tasks = graph.tasks  # a live read-only view; graph.tasks builds a new one per call
+        #: graph.version and graph.dependency_changes when last synced (every change bumps the
+        #: version, so comparing it alone tells whether a sync is due)
+        self._synced_version = -1
+        self._synced_dependencies = -1
         self._known = 0
         self._age = itertools.count()
         self._ages: dict[str, int] = {}
         self._emit_to = scheduler.bus.emit
+        self.run_id = ctx.run_id
         self._loop = asyncio.get_running_loop()
         self.done: asyncio.Future[None] = self._loop.create_future()
 
@@ -76,73 +83,90 @@ class RunState:
 
     # -- readiness ---------------------------------------------------------------------------
 
-    def _graph_version(self) -> tuple[int, int]:
-        return self.graph.version, self.graph.dependency_changes
+    def _stale(self) -> bool:
+        """Whether the graph changed since the last :meth:`_sync`."""
+        return self.graph.version != self._synced_version
 
     def _on_graph_change(self, _graph: TaskGraph) -> None:
         self._kick()
 
     def _sync(self) -> None:
         """Take in tasks and edges added since the last look, and refresh the ranks."""
-        version = self._graph_version()
-        rescan = version[1] != self._synced[1]
-        tasks, states, records = self.graph.tasks, self.states, self.records
+        version, dependencies = self.graph.version, self.graph.dependency_changes
+        rescan = dependencies != self._synced_dependencies
+        tasks, states, records = self.tasks, self.states, self.records
         new = list(itertools.islice(tasks, self._known, None))
         self._known = len(tasks)
         for name in new:
-            records[name] = TaskRecord(task=name)
+            records[name] = TaskRecord(name)
             states[name] = _PENDING
         self.ranker.refresh()
         check = list(states) if rescan else new
+        deps, proceed, unmets, active = self.deps, self.proceed, self.unmet, self.active
+        now = time.time()  # one clock read for every task this look makes ready
         for name in check:
             state = states[name]
-            if not (state is _PENDING or (state is _QUEUED and name not in self.active)):
+            if not (state is _PENDING or (state is _QUEUED and name not in active)):
                 continue
             unmet, blocked = 0, None
-            for dep in self.deps[name]:
+            for dep in deps[name]:
                 dep_state = states[dep]
-                if dep_state not in self.proceed:
+                if dep_state not in proceed:
                     if dep_state in FINAL_STATES:
                         blocked = dep
                         break
                     unmet += 1
-            self.unmet[name] = unmet
+            unmets[name] = unmet
             if blocked is not None:
                 reason = f"dependency {blocked!r} {states[blocked]}"
                 self._end(name, _SKIPPED, EventKind.TASK_SKIPPED, reason)
                 self._settle(name, _SKIPPED)
+                now = time.time()  # keeps event times in order
             elif unmet and state is _QUEUED:
                 self.ready.discard(name)
             elif not unmet and state is _PENDING:
-                self._make_ready(name)
+                self._make_ready(name, now)
         if len(new) != len(tasks) or rescan:  # ranks of already queued tasks may have moved
             for capability, entry in self.ready.live():
                 self.ready.push(capability, self.ranker.entry(entry[-1], self._ages[entry[-1]]))
-        self._synced = version
+        self._synced_version, self._synced_dependencies = version, dependencies
 
-    def _make_ready(self, name: str) -> None:
+    def _make_ready(self, name: str, now: float | None = None) -> None:
+        """Queue a task whose dependencies are met (``now``: one clock read shared by a batch)."""
         record = self.records[name]
         record.state = self.states[name] = _QUEUED
-        self._emit(EventKind.TASK_QUEUED, name, None, "waiting for an agent", {}, time.time())
-        self._push_ready(name)
+        at = time.time() if now is None else now
+        # _emit and _push_ready inlined: this runs once per task on the scheduler's hot path
+        try:
+            self._emit_to(Event(_QUEUED_EVENT, self.run_id, name, None, _WAITING, {}, at))
+        except Exception:  # a broken subscriber must not change how tasks run
+            logger.exception("event subscriber failed kind=%s task=%s", _QUEUED_EVENT, name)
+        age = self._ages[name] = next(self._age)
+        base = self.ranker.base
+        entry = (age, name) if base is None else (*base[name], age, name)
+        self.ready.push(self.tasks[name].capability, entry)
 
     def _push_ready(self, name: str) -> None:
         age = self._ages[name] = next(self._age)
-        self.ready.push(self.graph.tasks[name].capability, self.ranker.entry(name, age))
+        self.ready.push(self.tasks[name].capability, self.ranker.entry(name, age))
 
     def _settle(self, name: str, state: TaskState) -> None:
         """Tell the dependents of a finished task; skipping cascades without recursion."""
         states, unmet, proceed, dependents = self.states, self.unmet, self.proceed, self.dependents
+        if state in proceed:
+            now = None
+            for child in dependents[name]:
+                if states.get(child) is _PENDING:
+                    left = unmet[child] = unmet[child] - 1
+                    if not left:
+                        if now is None:
+                            now = time.time()
+                        self._make_ready(child, now)
+            return
+        # the task ended in a way its dependents cannot proceed from: skip them, transitively
         stack = [(name, state)]
         while stack:
             done, how = stack.pop()
-            if how in proceed:
-                for child in dependents[done]:
-                    if states.get(child) is _PENDING:
-                        left = unmet[child] = unmet[child] - 1
-                        if not left:
-                            self._make_ready(child)
-                continue
             reason = f"dependency {done!r} {how}"
             for child in dependents[done]:
                 child_state = states.get(child)
@@ -172,11 +196,15 @@ class RunState:
             record.error = message or state.value
             data.setdefault("error", record.error)
         self.ready.discard(name)
-        timer = self.delayed.pop(name, None)
-        if timer is not None:
-            timer.cancel()
+        if self.delayed:
+            timer = self.delayed.pop(name, None)
+            if timer is not None:
+                timer.cancel()
         record.state = self.states[name] = state
-        self._emit(kind, name, record.agent, message, data, now)
+        try:  # _emit inlined: once per task on the hot path
+            self._emit_to(Event(kind, self.run_id, name, record.agent, message, data, now))
+        except Exception:  # a broken subscriber must not change how tasks run
+            logger.exception("event subscriber failed kind=%s task=%s", kind, name)
 
     def _emit(
         self,
@@ -188,7 +216,7 @@ class RunState:
         at: float,
     ) -> None:
         try:
-            self._emit_to(Event(kind, self.ctx.run_id, task, agent, message, data, at))
+            self._emit_to(Event(kind, self.run_id, task, agent, message, data, at))
         except Exception:  # a broken subscriber must not change how tasks run
             logger.exception("event subscriber failed kind=%s task=%s", kind, task)
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 #: weight of the newest observation in the success-rate and latency averages
 EWMA_ALPHA = 0.3
@@ -50,6 +53,20 @@ def relative_score(stats: CapabilityStats | None, fastest: float | None) -> floa
     # relative speed, so the score means the same for 10 ms and 10 min tasks
     speed = fastest / stats.latency_s if stats.latency_s > 0 else 1.0
     return stats.success * speed
+
+
+def best_by_score(
+    candidates: Iterable[tuple[T, CapabilityStats | None]], fastest: float | None
+) -> T | None:
+    """The candidate whose stats score best (see :func:`relative_score`); the first of equals,
+    so callers list candidates in their order of preference. None when there are none."""
+    best: T | None = None
+    best_score = -1.0  # below every score, even one that underflowed to 0.0
+    for candidate, stats in candidates:
+        score = relative_score(stats, fastest)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 @dataclass(slots=True)
