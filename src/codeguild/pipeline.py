@@ -272,6 +272,7 @@ class Pipeline:
                 shutil.rmtree(staging, ignore_errors=True)
         self._emit(EventKind.RUN_FINISHED, message=report.status, data={"status": report.status})
         if self.store is not None:
+            await self.store.agents.refresh_performance()
             await self.store.runs.save_report(self.run_id, report.model_dump(mode="json"))
             final = "succeeded" if report.status != "failed" else "failed"
             await self.store.runs.update_status(self.run_id, final)
@@ -287,6 +288,20 @@ class Pipeline:
         finally:
             if isinstance(self.bus, DurableEventBus):
                 await self.bus.close()
+
+    async def _seed_history(self, manager: AgentManager) -> None:
+        """Agents start from their recorded performance, so estimates and scores mean something."""
+        assert self.store is not None
+        names = {row["name"] for row in manager.status()}
+        for perf in await self.store.agents.performance():
+            if perf.agent in names and perf.runs:
+                manager.seed_history(
+                    perf.agent,
+                    perf.capability,
+                    success_rate=perf.success_rate,
+                    mean_s=perf.mean_duration_s,
+                    runs=perf.runs,
+                )
 
     async def _record_plan(self, intent: ProjectIntent, plan: Plan, destination: Path) -> None:
         assert self.store is not None
@@ -329,6 +344,8 @@ class Pipeline:
     ) -> RunOutcome:
         manager = self._manager = AgentManager()
         agents.register(manager, recorder, self.cache)
+        if self.store is not None:
+            await self._seed_history(manager)
         scheduler = Scheduler(
             manager,
             self.bus,

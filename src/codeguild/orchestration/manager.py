@@ -37,6 +37,7 @@ from codeguild.orchestration.health import (
 )
 from codeguild.orchestration.scoring import (
     EWMA_ALPHA,
+    CapabilityStats,
     TrackRecord,
     best_by_score,
     fastest_latency,
@@ -296,6 +297,15 @@ class AgentManager:
         Fits ``consensus(weights=manager.agent_score)``.
         """
         return self._require(name).record.mean_score(self._fastest)
+
+    def seed_history(
+        self, name: str, capability: str, *, success_rate: float, mean_s: float | None, runs: int
+    ) -> None:
+        """Start an agent's averages from recorded history (e.g. the store's performance view)."""
+        slot = self._require(name)
+        slot.record.stats[capability] = CapabilityStats(
+            success=success_rate, latency_s=mean_s, runs=runs
+        )
 
     def estimated_duration(self, capability: str) -> float | None:
         """Mean of the agents' latency EWMAs for ``capability``; None without history."""
