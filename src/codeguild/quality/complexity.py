@@ -10,6 +10,7 @@ from radon.complexity import cc_visit
 from radon.metrics import mi_visit
 from radon.visitors import Class, Function
 
+from codeguild import pyast
 from codeguild.quality.findings import CheckResult, Finding
 from codeguild.quality.syntax import project_files, relpath
 
@@ -35,8 +36,9 @@ def complexity(root: Path, max_cc: int = 10, min_mi: float = 20.0) -> CheckResul
         rel = relpath(path, root)
         try:
             source = path.read_text(encoding="utf-8")
-            blocks = cc_visit(source)
-            mi = float(mi_visit(source, multi=True))
+            with pyast.exclusive():  # radon parses with ast itself
+                blocks = cc_visit(source)
+                mi = float(mi_visit(source, multi=True))
         except (SyntaxError, UnicodeDecodeError, OSError, ValueError) as exc:
             log.info("check=complexity file=%s skipped=%s", rel, type(exc).__name__)
             continue

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from codeguild import pyast
 from codeguild.quality.findings import CheckResult, Finding, Severity
 from codeguild.quality.owasp import A03, A08
 from codeguild.quality.security import is_test_file, severity_result
@@ -210,7 +211,7 @@ class _Visitor(ast.NodeVisitor):
 def scan_source(source: str, rel: str) -> list[Finding]:
     """Dangerous-call findings in one module's source (empty if it does not parse)."""
     try:
-        tree = ast.parse(source, filename=rel)
+        tree = pyast.parse(source, filename=rel)
     except SyntaxError:
         return []  # the syntax check reports it
     visitor = _Visitor(_aliases(tree))

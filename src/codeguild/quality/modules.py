@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codeguild import pyast
 from codeguild.quality.syntax import project_files, relpath
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def build_index(root: Path) -> ProjectIndex:
         names = _module_names(rel, prefix)
         try:
             source = path.read_text(encoding="utf-8")
-            tree = ast.parse(source, filename=rel)
+            tree = pyast.parse(source, filename=rel)
         except (SyntaxError, UnicodeDecodeError, OSError, ValueError) as exc:
             log.info("check=consistency file=%s skipped=%s", rel, type(exc).__name__)
             continue

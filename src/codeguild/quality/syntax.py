@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import logging
 import os
@@ -13,6 +12,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
+from codeguild import pyast
 from codeguild.quality.findings import CheckResult, Finding
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ _syntax_finding = partial(Finding, check="syntax", severity="high")
 
 def _python_error(text: str, rel: str) -> Finding | None:
     try:
-        ast.parse(text, filename=rel)
+        pyast.parse(text, filename=rel)
     except SyntaxError as exc:
         return _syntax_finding(
             file=rel,

@@ -10,6 +10,7 @@ import os
 import time
 from pathlib import Path
 
+from codeguild import pyast
 from codeguild.errors import CodeguildError
 from codeguild.quality.findings import CheckResult, Finding
 from codeguild.quality.syntax import SKIPPED_DIRS, project_files
@@ -33,7 +34,7 @@ def hinted_share(root: Path) -> float:
     total = hinted = 0
     for path in project_files(root, {".py"}):
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            tree = pyast.parse(path.read_text(encoding="utf-8"))
         except (SyntaxError, UnicodeDecodeError, OSError, ValueError):
             continue
         for node in ast.walk(tree):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
+from codeguild import pyast
 from codeguild.engines.base import Blueprint, Component
 from codeguild.engines.builtin.blueprints import (
     PackageComponents,
@@ -223,7 +224,7 @@ class LibraryBuilder:
         api = []
         modules = []
         for module, source in self._sources(intent, project).items():
-            doc = ast.get_docstring(ast.parse(source)) or ""
+            doc = ast.get_docstring(pyast.parse(source)) or ""
             modules.append((module, doc.splitlines()[0] if doc else ""))
             names = [
                 {

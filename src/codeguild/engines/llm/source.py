@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from codeguild import pyast
 from codeguild.engines.llm.answers import strip_fences
 
 _MAX_SIGNATURE_CHARS = 3000
@@ -16,7 +17,7 @@ def file_text(answer: str, path: str) -> str:
         raise ValueError(f"the answer for {path} is empty")
     if path.endswith(".py"):
         try:
-            ast.parse(text, filename=path)
+            pyast.parse(text, filename=path)
         except SyntaxError as exc:
             raise ValueError(f"{path} is not valid Python: line {exc.lineno}: {exc.msg}") from None
     return text + "\n" if text else ""
@@ -30,7 +31,7 @@ def signatures(path: str, text: str) -> str:
     if not path.endswith(".py"):
         return text[:_MAX_SIGNATURE_CHARS]
     try:
-        tree = ast.parse(text)
+        tree = pyast.parse(text)
     except SyntaxError:
         return text[:_MAX_SIGNATURE_CHARS]
     lines: list[str] = []

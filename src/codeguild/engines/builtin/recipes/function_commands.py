@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from codeguild import pyast
 from codeguild.engines.builtin.naming import kebab
 from codeguild.engines.builtin.recipes.base import Recipe
 from codeguild.engines.builtin.recipes.introspect import first_paragraph
@@ -114,7 +115,7 @@ def run_line(module: str, command: FunctionCommand) -> str:
 def function_commands(source: str) -> list[FunctionCommand]:
     """A command for each public top-level function of ``source`` with expressible params."""
     commands = []
-    for node in ast.parse(source).body:
+    for node in pyast.parse(source).body:
         if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
             continue
         params = _params(node)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from codeguild import pyast
+
 
 @dataclass(frozen=True)
 class PublicName:
@@ -30,7 +32,7 @@ def _class_signature(node: ast.ClassDef) -> str:
 def public_names(module: str, source: str) -> list[PublicName]:
     """Top-level public functions and classes of ``source``, in definition order."""
     found: list[PublicName] = []
-    for node in ast.parse(source).body:
+    for node in pyast.parse(source).body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith(
             "_"
         ):
@@ -44,7 +46,7 @@ def public_names(module: str, source: str) -> list[PublicName]:
 
 def methods_of(source: str, class_name: str) -> list[PublicName]:
     """Public methods of one class of ``source`` (``__init__`` excluded)."""
-    for node in ast.parse(source).body:
+    for node in pyast.parse(source).body:
         if isinstance(node, ast.ClassDef) and node.name == class_name:
             return [
                 PublicName(class_name, n.name, "method", _signature(n), ast.get_docstring(n) or "")
@@ -63,11 +65,11 @@ def registered_commands(source: str) -> list[tuple[str, str]]:
     """(command name, first docstring line) for each ``app.command("x")(func)`` in register()."""
     docs = {
         n.name: first_paragraph(ast.get_docstring(n) or "")
-        for n in ast.parse(source).body
+        for n in pyast.parse(source).body
         if isinstance(n, ast.FunctionDef)
     }
     commands = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(pyast.parse(source)):
         registered = _registration(node)
         if registered is not None:
             commands.append((registered[0], docs.get(registered[1], "")))
