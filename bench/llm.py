@@ -23,28 +23,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from examples import EXAMPLES
+
 from codeguild import __version__
 from codeguild.engines.llm import LLMClient, LLMConfig, LLMEngine, RetryPolicy
 from codeguild.intent.processor import IntentProcessor
 from codeguild.store.memory import open_memory_store
 from support.llm_projects import TinyLibraryModel, intent_draft
 from support.scripted_llm import Reply, ScriptedLLM
-
-EXAMPLES = {
-    "bookstore": (
-        "Build a REST API for a bookstore with books (title, author, price, published year) and "
-        "authors (name, country). Users must log in with JWT to create, update or delete; anyone "
-        "can read."
-    ),
-    "csv_tool": (
-        "A command line tool that converts CSV files to JSON and back, with options to pick "
-        "columns and to pretty-print."
-    ),
-    "isbn_library": (
-        "A small Python library for parsing and validating ISBN-10 and ISBN-13 numbers, "
-        "converting between them."
-    ),
-}
 
 
 class BenchModel(TinyLibraryModel):

@@ -23,15 +23,11 @@ import uuid
 from pathlib import Path
 
 import asyncpg
+from examples import EXAMPLES
 
 from codeguild.pipeline import Pipeline
 from codeguild.store.db import Store
 
-BOOKSTORE = (
-    "Build a REST API for a bookstore with books (title, author, price, published year) and "
-    "authors (name, country). Users must log in with JWT to create, update or delete; anyone "
-    "can read."
-)
 ADMIN = os.environ.get(
     "CODEGUILD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -40,7 +36,7 @@ ADMIN = os.environ.get(
 async def one_run(store: Store | None) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        report = await Pipeline(store=store).generate(BOOKSTORE, Path(tmp))
+        report = await Pipeline(store=store).generate(EXAMPLES["bookstore"], Path(tmp))
         assert report.status == "passed", report.stop_reason
         return time.perf_counter() - started
 

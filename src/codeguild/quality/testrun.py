@@ -20,11 +20,17 @@ _TAIL_LIMIT = 8000
 _NO_TESTS_EXIT = 5
 
 
+#: the host's own pytest plugins (browser, API fuzzing, ...) are not the project's: loading them
+#: all would cost seconds per run and could change how the project's tests behave
+PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
+
 def pytest_argv(package: str | None) -> list[str]:
     """The pytest command run in the box (paths relative to the box, which is the cwd)."""
     argv = ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={JUNIT_PATH}"]
     if package and importlib.util.find_spec("pytest_cov") is not None:
-        argv += [f"--cov={package}", f"--cov-report=json:{COVERAGE_PATH}"]
+        # plugin autoload is off in the box (PYTEST_ENV), so coverage is loaded by name
+        argv += ["-p", "pytest_cov", f"--cov={package}", f"--cov-report=json:{COVERAGE_PATH}"]
     elif package:
         log.warning("testrun coverage=skipped reason=pytest-cov-not-installed package=%s", package)
     return argv
@@ -129,7 +135,11 @@ async def run_tests(
     """
     sandbox = sandbox or Sandbox()
     run = await sandbox.run(
-        pytest_argv(package), project_dir, limits=limits, collect=(JUNIT_PATH, COVERAGE_PATH)
+        pytest_argv(package),
+        project_dir,
+        limits=limits,
+        env=PYTEST_ENV,
+        collect=(JUNIT_PATH, COVERAGE_PATH),
     )
     result = _result(run)
     log.info(
