@@ -16,7 +16,7 @@ import typer
 from codeguild import __version__
 from codeguild.cli_output import err, out, print_error
 from codeguild.cli_runs import db_app, runs_app
-from codeguild.cli_service import serve, users_app
+from codeguild.cli_service import advisories_app, serve, users_app
 from codeguild.config import get_settings
 from codeguild.errors import CodeguildError, RequirementError
 from codeguild.events import EventBus
@@ -36,6 +36,7 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(runs_app, name="runs")
 app.add_typer(users_app, name="users")
+app.add_typer(advisories_app, name="advisories")
 app.command()(serve)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,10 @@ from codeguild.config import get_settings
 from codeguild.errors import CodeguildError
 
 users_app = typer.Typer(help="Manage the API's users.", no_args_is_help=True)
+advisories_app = typer.Typer(
+    help="The local advisory database the dependency audit checks pins against.",
+    no_args_is_help=True,
+)
 
 
 def serve(
@@ -53,3 +58,27 @@ def users_add(
         print_error(exc)
         raise typer.Exit(exc.exit_code) from None
     out.print(f"user {user.username} ({user.role}) created")
+
+
+@advisories_app.command("update")
+def advisories_update(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="An OSV JSON file (one record, a list, or {'vulns': [...]}) or a folder."
+        ),
+    ],
+    database: Annotated[
+        Path | None, typer.Option(help="The database file to update (default: the shipped one).")
+    ] = None,
+) -> None:
+    """Merge OSV advisories into the database; all records are validated before any is written."""
+    from codeguild.quality.audit import DATABASE_FILE, update_advisories
+
+    target = database or DATABASE_FILE
+    try:
+        changed = update_advisories(source, target)
+    except CodeguildError as exc:
+        print_error(exc)
+        raise typer.Exit(exc.exit_code) from None
+    out.print(f"{changed} advisory record(s) added or replaced in {target}")
