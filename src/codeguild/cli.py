@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from codeguild import __version__
-from codeguild.cli_output import err, out, print_error
+from codeguild.cli_output import err, fail, out
 from codeguild.cli_runs import db_app, runs_app
 from codeguild.cli_service import advisories_app, serve, users_app
 from codeguild.config import get_settings
@@ -106,8 +106,7 @@ def generate(
     try:
         requirement = _requirement_text(requirement, requirement_file)
     except CodeguildError as exc:
-        print_error(exc)
-        raise typer.Exit(exc.exit_code) from None
+        raise fail(exc) from None
     kind = project_type.value if project_type else None
     _run_and_report(
         lambda pipeline: pipeline.generate(requirement, output, force=force, project_type=kind),
@@ -208,8 +207,7 @@ def _run_and_report(
     except CodeguildError as exc:
         if debug:
             err.print_exception()
-        print_error(exc)
-        raise typer.Exit(exc.exit_code) from None
+        raise fail(exc) from None
     except KeyboardInterrupt:
         err.print(
             "[yellow]interrupted: the project folder was not written; resume the run later[/]"

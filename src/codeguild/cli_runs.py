@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from codeguild.cli_output import out, print_error
+from codeguild.cli_output import fail, out
 from codeguild.config import get_settings
 from codeguild.errors import CodeguildError
 
@@ -20,11 +20,6 @@ T = TypeVar("T")
 
 db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 runs_app = typer.Typer(help="List and inspect recorded runs.", invoke_without_command=True)
-
-
-def fail(exc: CodeguildError) -> typer.Exit:
-    print_error(exc)
-    return typer.Exit(exc.exit_code)
 
 
 def _with_store(action: Callable[[Any], Awaitable[T]]) -> T:

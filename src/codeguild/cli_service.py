@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from codeguild.cli_output import out, print_error
+from codeguild.cli_output import fail, out
 from codeguild.config import get_settings
 from codeguild.errors import CodeguildError
 
@@ -33,8 +33,7 @@ def serve(
     try:
         run_server(host or settings.api_host, port or settings.api_port, settings)
     except CodeguildError as exc:
-        print_error(exc)
-        raise typer.Exit(exc.exit_code) from None
+        raise fail(exc) from None
 
 
 @users_app.command("add")
@@ -55,8 +54,7 @@ def users_add(
             add_user(username, secret, role, database_url=get_settings().database_url)
         )
     except CodeguildError as exc:
-        print_error(exc)
-        raise typer.Exit(exc.exit_code) from None
+        raise fail(exc) from None
     out.print(f"user {user.username} ({user.role}) created")
 
 
@@ -79,6 +77,5 @@ def advisories_update(
     try:
         changed = update_advisories(source, target)
     except CodeguildError as exc:
-        print_error(exc)
-        raise typer.Exit(exc.exit_code) from None
+        raise fail(exc) from None
     out.print(f"{changed} advisory record(s) added or replaced in {target}")

@@ -30,7 +30,8 @@ class CachedCheckAgent:
             task.action,
             project_fingerprint(ctx),
         )
-        hit, stored = await self._cache.lookup(input_hash(*inputs))
+        digest = input_hash(*inputs)
+        hit, stored = await self._cache.lookup(digest)
         if hit and isinstance(stored, dict):
             ctx.progress(task.name, "same files as a checked project: result reused", 1.0)
             return TaskResult(
@@ -43,7 +44,7 @@ class CachedCheckAgent:
         # check tasks that write files (e.g. openapi.json) change the project: never cached
         if not result.files:
             await self._cache.put(
-                input_hash(*inputs),
+                digest,
                 {"ok": result.ok, "files": [], "summary": result.summary, "data": result.data},
             )
         return result
