@@ -70,18 +70,35 @@ EventSink = Callable[[Event], None]
 
 
 class EventBus:
-    """Fan-out of events to in-process subscribers; keeps the log for the report."""
+    """Fan-out of events to in-process subscribers.
 
-    def __init__(self) -> None:
+    It keeps no history unless asked (``keep_log=True``): a run emits several events per task,
+    and a log holding them all lives as long as the bus, which made the garbage collector's
+    full passes a third of the scheduler's per-task cost. Readers that need the whole history
+    (the durable store, the report, tests) subscribe or ask for the log explicitly.
+    """
+
+    def __init__(self, *, keep_log: bool = False) -> None:
+        self._log: list[Event] | None = [] if keep_log else None
         # a tuple, replaced on subscribe: emit() (several calls per task) iterates it without a
         # copy, and a sink subscribing from inside emit() cannot disturb that iteration
-        self._subscribers: tuple[EventSink, ...] = ()
-        self.log: list[Event] = []
+        self._subscribers: tuple[EventSink, ...] = (
+            (self._log.append,) if self._log is not None else ()
+        )
+
+    @property
+    def log(self) -> list[Event]:
+        """Every event emitted so far, in order (only when created with ``keep_log=True``)."""
+        if self._log is None:
+            raise RuntimeError(
+                "this EventBus keeps no log; create it with EventBus(keep_log=True) "
+                "or subscribe a sink to collect events"
+            )
+        return self._log
 
     def subscribe(self, sink: EventSink) -> None:
         self._subscribers = (*self._subscribers, sink)
 
     def emit(self, event: Event) -> None:
-        self.log.append(event)
         for sink in self._subscribers:
             sink(event)

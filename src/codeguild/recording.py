@@ -43,7 +43,6 @@ class DurableEventBus(EventBus):
             self._writer = asyncio.get_running_loop().create_task(self._drain())
 
     def emit(self, event: Event) -> None:
-        self.log.append(event)
         if self._error is not None:
             raise self._error
         self._queue.put_nowait(event)

@@ -51,6 +51,10 @@ class RunReport(BaseModel):
     security: list[dict[str, Any]] = Field(default_factory=list)
     openapi: dict[str, Any] | None = None
     iterations: dict[str, Any] = Field(default_factory=dict)
+    shared_context: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What the agents shared: values, each key's reducer, steps and conflicts.",
+    )
     llm: dict[str, Any] | None = Field(
         default=None, description="Model calls, tokens, cost and budget when an LLM engine ran."
     )

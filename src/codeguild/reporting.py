@@ -66,6 +66,7 @@ def build_report(facts: RunFacts, *, status: str, decision: dict[str, Any]) -> R
         security=_data(results.get(SECURITY_TASK), "checks") or [],
         openapi=_openapi(results.get(OPENAPI_TASK)),
         iterations=facts.iteration.as_dict(),
+        shared_context=facts.ctx.shared.snapshot(),
         decision=decision,
         files=[*facts.ctx.workspace.files(), REPORT_JSON, REPORT_MD],
         how_to_run=how_to_run,

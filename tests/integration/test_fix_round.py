@@ -50,6 +50,9 @@ async def test_lint_and_format_defects_are_fixed_in_a_recorded_round(tmp_path: P
     assert any("ruff --fix" in action for action in round_1["actions"])
     saved = json.loads((Path(report.output_dir) / "codeguild-report.json").read_text())
     assert saved["iterations"]["rounds"][0]["passed"] is True
+    # what the agents shared is in the report, with each key's reducer
+    assert saved["shared_context"]["reducers"] == {"coder.fix_notes": "Append"}
+    assert saved["shared_context"]["conflicts"] == []
 
 
 async def test_a_failing_test_is_reported_not_hidden(tmp_path: Path) -> None:

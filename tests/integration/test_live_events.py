@@ -29,7 +29,7 @@ async def test_a_reader_follows_a_run_live(tmp_path: Path, backend: str) -> None
         if os.environ.get("CI") == "true" or backend == "memory":
             raise
         pytest.skip(f"Redis is not reachable at {url}: {exc}")
-    bus = EventBus()
+    bus = EventBus(keep_log=True)
     publisher = EventPublisher(memory)
     bus.subscribe(publisher.sink)
     pipeline = Pipeline(bus=bus)

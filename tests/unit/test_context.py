@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from codeguild.orchestration.context import (
+from codeguild.agents.base import FIX_NOTES_KEY, RunContext
+from codeguild.context import (
     Append,
     ContextConflictError,
     ContextKeyError,
@@ -224,3 +225,21 @@ def test_checkpoint_restores_an_unknown_reducer_with_a_clear_error() -> None:
         "Checkpoint key 'k' uses an unknown reducer 'Mystery'. Known reducers: LastValue, "
         "LastWriterWins, ErrorOnConflict, Append, MergeDict."
     )
+
+
+def test_a_runs_shared_context_declares_its_keys_and_refuses_others() -> None:
+    shared = RunContext(
+        run_id="r",
+        intent=None,  # type: ignore[arg-type]
+        engine=None,  # type: ignore[arg-type]
+        blueprint=None,  # type: ignore[arg-type]
+        workspace=None,  # type: ignore[arg-type]
+    ).shared
+    # two coders noting in the same step: both notes kept, ordered by writer
+    shared.write("coder-2", FIX_NOTES_KEY, ["could not revise api"])
+    shared.write("coder-1", FIX_NOTES_KEY, ["could not revise models"])
+    assert shared.get(FIX_NOTES_KEY) == ["could not revise models", "could not revise api"]
+    with pytest.raises(UndeclaredKeyError) as info:
+        shared.write("coder-1", "coder.fix_note", ["typo in the key"])
+    assert str(info.value).startswith("Shared-context key 'coder.fix_note' is not declared.")
+    assert shared.snapshot()["reducers"] == {FIX_NOTES_KEY: "Append"}

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codeguild.orchestration.context import (
+from codeguild.context import (
     Append,
     ContextConflictError,
     ErrorOnConflict,

@@ -151,7 +151,7 @@ async def run(
     manager = AgentManager()
     for agent, capacity in agents:
         manager.register(agent, capacity=capacity)
-    bus = EventBus()
+    bus = EventBus(keep_log=True)
     ctx = make_ctx(tmp_path)
     scheduler = Scheduler(manager, bus, **options)  # type: ignore[arg-type]
     outcome = await asyncio.wait_for(scheduler.run(graph, ctx), timeout=5)
@@ -332,7 +332,7 @@ async def test_cancel_stops_the_run_and_releases_agents(tmp_path: Path) -> None:
     agent = ScriptedAgent("coder", journal, hang=frozenset({"long"}))
     manager = AgentManager()
     manager.register(agent, capacity=1)
-    bus = EventBus()
+    bus = EventBus(keep_log=True)
     scheduler = Scheduler(manager, bus)
     graph = TaskGraph([spec("long"), spec("next", "long"), spec("waiting")])
     running = asyncio.create_task(scheduler.run(graph, make_ctx(tmp_path)))
@@ -390,7 +390,7 @@ async def test_progress_reports_become_events_and_reach_the_original_callback(
     agent = ScriptedAgent("coder", journal, on_run=report)
     manager = AgentManager()
     manager.register(agent)
-    bus = EventBus()
+    bus = EventBus(keep_log=True)
     ctx = make_ctx(tmp_path)
     original = ctx.progress = lambda t, m, f: heard.append((t, m, f))
     outcome = await Scheduler(manager, bus).run(TaskGraph([spec("a")]), ctx)
@@ -459,7 +459,7 @@ def test_random_graphs_end_consistently(
         agent = ScriptedAgent("coder", journal, delay=0, raise_times=dict.fromkeys(broken, 99))
         manager = AgentManager()
         manager.register(agent, capacity=3)
-        bus = EventBus()
+        bus = EventBus(keep_log=True)
         scheduler = Scheduler(manager, bus, retry=RetryPolicy.never(), failure_policy=policy)
         with tempfile.TemporaryDirectory() as tmp:
             outcome = await scheduler.run(TaskGraph(tasks), make_ctx(Path(tmp)))

@@ -42,7 +42,7 @@ async def test_cancel_task_interrupts_it_and_cancels_downstream_only(tmp_path: P
     agent = ScriptedAgent("coder", journal, hang=frozenset({"slow"}), delay=0.005)
     manager = AgentManager()
     manager.register(agent, capacity=4)
-    bus = EventBus()
+    bus = EventBus(keep_log=True)
     scheduler = Scheduler(manager, bus)
     graph = TaskGraph(
         [spec("slow"), spec("child", "slow"), spec("grandchild", "child"), spec("other")]
@@ -109,7 +109,7 @@ async def test_straggler_gets_a_speculative_copy_that_wins(tmp_path: Path) -> No
     manager = AgentManager()
     manager.register(slow)
     manager.register(fast)
-    bus = EventBus()
+    bus = EventBus(keep_log=True)
     scheduler = Scheduler(manager, bus, speculate_after=2.0, estimate=lambda _t: 0.01)
     # fast never saw "job" before either, so make its first run quick: it has seen it already
     fast.seen.append("job")
@@ -160,7 +160,7 @@ async def test_unhealthy_agent_work_is_retried_elsewhere_without_using_the_budge
     healthy = ScriptedAgent("healthy", healthy_journal, delay=0.001)
     manager = AgentManager()
     manager.register(sick)
-    bus = EventBus()
+    bus = EventBus(keep_log=True)
     scheduler = Scheduler(manager, bus, retry=RetryPolicy.never())
     running = asyncio.create_task(scheduler.run(TaskGraph([spec("job")]), make_ctx(tmp_path)))
     await asyncio.wait_for(sick.started.wait(), timeout=2)
@@ -170,7 +170,7 @@ async def test_unhealthy_agent_work_is_retried_elsewhere_without_using_the_budge
     record = outcome.records["job"]
     assert outcome.ok and record.agent == "healthy"
     assert record.attempts == 1 and record.executions == 2
-    assert record.requeues == ["agent 'sick' became unhealthy"]
+    assert record.requeues == ("agent 'sick' became unhealthy",)
     retry = next(e for e in bus.log if e.kind == EventKind.TASK_RETRYING)
     assert retry.data == {"attempt": 0, "error": "agent 'sick' became unhealthy", "counted": False}
     assert "job" not in journal.intervals  # the sick agent's run was interrupted

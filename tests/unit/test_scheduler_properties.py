@@ -94,7 +94,7 @@ def run_case(
     async def scenario() -> tuple[RunOutcome, EventBus]:
         manager = AgentManager()
         manager.register(agent, capacity=capacity)
-        bus = EventBus()
+        bus = EventBus(keep_log=True)
         scheduler = Scheduler(manager, bus, **scheduler_options)  # type: ignore[arg-type]
         if callable(during):
             during(scheduler)

@@ -96,7 +96,7 @@ async def test_instant_tasks_emit_every_state_change_in_order(tmp_path: Path) ->
     for capability in capabilities:
         for k in range(3):
             manager.register(InstantAgent(f"{capability}{k}", capability, seen), capacity=2)
-    bus = EventBus()
+    bus = EventBus(keep_log=True)
     late: list[Event] = []
 
     def first(event: Event) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from codeguild.context import Append, SharedContext
 from codeguild.engines.base import Blueprint, Engine
 from codeguild.intent.models import ProjectIntent
 
@@ -19,6 +20,17 @@ REVIEW = "review"
 DOCUMENT = "document"
 SECURITY = "security"
 CAPABILITIES = frozenset({PLAN, CODE, WRITE_TESTS, RUN_TESTS, REVIEW, DOCUMENT, SECURITY})
+
+#: shared-context key: what the coder could not fix, one note per failed revision (any writer)
+FIX_NOTES_KEY = "coder.fix_notes"
+
+
+def run_shared_context() -> SharedContext:
+    """A run's shared context with every key agents write, declared with how writes combine.
+
+    Undeclared keys are refused, so a new key is declared here, next to the others.
+    """
+    return SharedContext({FIX_NOTES_KEY: Append()})
 
 
 @dataclass(frozen=True)
@@ -82,8 +94,8 @@ class RunContext:
     workspace: Workspace
     #: results of finished tasks by task name (read-only for agents)
     results: dict[str, TaskResult] = field(default_factory=dict)
-    #: shared context between agents (key -> JSON-able value)
-    shared: dict[str, Any] = field(default_factory=dict)
+    #: state agents share; writes name their writer and combine by each key's reducer
+    shared: SharedContext = field(default_factory=run_shared_context)
     #: progress callback: (task name, message, fraction 0..1 or None)
     progress: Callable[[str, str, float | None], None] = lambda _t, _m, _f: None
 

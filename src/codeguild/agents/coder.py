@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from codeguild.agents.base import CODE, RunContext, TaskResult, TaskSpec
+from codeguild.agents.base import CODE, FIX_NOTES_KEY, RunContext, TaskResult, TaskSpec
 from codeguild.agents.planner import REVIEW_TASK, RUN_TESTS_TASK, SECURITY_TASK
 from codeguild.agents.writing import write_component
 from codeguild.engines.base import AsyncEngine, Blueprint, Component, Feedback, RevisingEngine
@@ -25,7 +25,6 @@ MAX_FINDINGS_PER_FILE = 10
 MAX_TARGET_FILES = 4
 MAX_RELATED_CHARS = 4000
 #: where fix-round notes (a revision that failed, a budget stop) are left for the report
-FIX_NOTES_KEY = "coder.fix_notes"
 
 _PATH_IN_TEXT = re.compile(r"[\w./-]+\.py")
 _DURATION = re.compile(r"\b\d+\.\d+s\b")
@@ -94,7 +93,7 @@ class CoderAgent:
             try:
                 files = await engine.revise(ctx.intent, component.name, feedback)
             except CodeguildError as exc:
-                _note(ctx, f"could not revise {component.name}: {exc}")
+                _note(ctx, self.name, f"could not revise {component.name}: {exc}")
                 if exc.code == "budget_exceeded":
                     break  # every further call would be refused too
                 continue
@@ -145,9 +144,9 @@ def _why(tests: int, findings: int) -> str:
     return " and ".join(parts) or "the failed checks"
 
 
-def _note(ctx: RunContext, text: str) -> None:
+def _note(ctx: RunContext, writer: str, text: str) -> None:
     log.warning("coder fix note: %s", text)
-    ctx.shared.setdefault(FIX_NOTES_KEY, []).append(text)
+    ctx.shared.write(writer, FIX_NOTES_KEY, [text])
 
 
 def _trim(text: str, limit: int) -> str:

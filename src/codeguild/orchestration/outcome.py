@@ -46,7 +46,8 @@ class TaskRecord:
     speculative_attempts: int = 0
     winning_attempt: int | None = None
     speculative_win: bool = False
-    requeues: list[str] = field(default_factory=list)
+    #: a tuple, not a list: most tasks are never re-queued, and an empty tuple is shared
+    requeues: tuple[str, ...] = ()
 
 
 @dataclass

@@ -124,7 +124,7 @@ class Run(RunState):
                 record = self.records[name]
                 if not attempt.speculative:
                     record.attempts -= 1
-                record.requeues.append(reason)
+                record.requeues = (*record.requeues, reason)
                 if not self.active.get(name):
                     data = {"attempt": record.attempts, "error": reason, "counted": False}
                     self._set(name, _QUEUED, EventKind.TASK_RETRYING, reason, data)

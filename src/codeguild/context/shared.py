@@ -1,6 +1,6 @@
 """Shared context written by parallel branches: every key declares how concurrent writes combine.
 
-:class:`SharedContext` maps each key to a reducer from :mod:`codeguild.orchestration.reducers`
+:class:`SharedContext` maps each key to a reducer from :mod:`codeguild.context.reducers`
 (``LastValue``, ``LastWriterWins``, ``Append``, ``MergeDict``, ``ErrorOnConflict``), which says
 how concurrent writes to that key combine and when they conflict.
 
@@ -26,8 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
 
-from codeguild.errors import CodeguildError
-from codeguild.orchestration.reducers import (
+from codeguild.context.reducers import (
     REDUCERS,
     Append,
     ContextConflictError,
@@ -38,6 +37,7 @@ from codeguild.orchestration.reducers import (
     MergeDict,
     Reducer,
 )
+from codeguild.errors import CodeguildError
 
 __all__ = [
     "REDUCERS",

@@ -2,7 +2,7 @@
 
 Modelled on LangGraph's channels: each reducer (``LastValue``, ``LastWriterWins``, ``Append``,
 ``MergeDict``, ``ErrorOnConflict``) has ``update(writer, value)``, ``get()``, ``commit()``,
-``checkpoint()`` and ``from_checkpoint()``; :class:`~codeguild.orchestration.context.SharedContext`
+``checkpoint()`` and ``from_checkpoint()``; :class:`~codeguild.context.shared.SharedContext`
 holds one per key.
 
 Within a step (the span between two commits) nothing depends on which writer came first:
