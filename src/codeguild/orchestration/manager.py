@@ -24,13 +24,12 @@ import itertools
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from codeguild.agents.base import Agent
 from codeguild.errors import CodeguildError, NoAgentError
 from codeguild.orchestration.health import (
-    AgentHealth,
     AgentHealthError,
     HealthListener,
     HealthMonitor,
@@ -38,10 +37,10 @@ from codeguild.orchestration.health import (
 from codeguild.orchestration.scoring import (
     EWMA_ALPHA,
     CapabilityStats,
-    TrackRecord,
     best_by_score,
     fastest_latency,
 )
+from codeguild.orchestration.slots import AgentSlot, capability_row
 
 __all__ = [
     "EWMA_ALPHA",
@@ -61,16 +60,6 @@ class AgentRegistrationError(CodeguildError):
 
 
 @dataclass(slots=True)
-class _Slot:
-    agent: Agent
-    capacity: int
-    order: int
-    health: AgentHealth
-    busy: int = 0
-    record: TrackRecord = field(default_factory=TrackRecord)
-
-
-@dataclass(slots=True)
 class _Waiter:
     capability: str
     future: asyncio.Future[Agent]
@@ -87,8 +76,8 @@ class AgentManager:
     ) -> None:
         # wall-clock by default: last_heartbeat is shown in status() and may come from workers
         self._health = HealthMonitor(timeout_s=heartbeat_timeout_s, clock=clock)
-        self._slots: dict[str, _Slot] = {}
-        self._by_capability: dict[str, list[_Slot]] = {}
+        self._slots: dict[str, AgentSlot] = {}
+        self._by_capability: dict[str, list[AgentSlot]] = {}
         self._order = itertools.count()
         self._seq = itertools.count()
         # capability -> heap of (rank, arrival, waiter); cancelled waiters are dropped lazily
@@ -127,7 +116,7 @@ class AgentManager:
                 hint="Unregister it first or give the new agent another name.",
             )
         health = self._health.track(agent.name, heartbeat)
-        slot = _Slot(agent=agent, capacity=capacity, order=next(self._order), health=health)
+        slot = AgentSlot(agent=agent, capacity=capacity, order=next(self._order), health=health)
         self._slots[agent.name] = slot
         for capability in agent.capabilities:
             self._by_capability.setdefault(capability, []).append(slot)
@@ -235,7 +224,7 @@ class AgentManager:
             raise self._no_agent(capability)
         # one pass for the least loaded free slot; scores are computed only to break a tie
         # (slots are kept in registration order, so the first one found wins equal keys)
-        best: _Slot | None = None
+        best: AgentSlot | None = None
         best_load = 2.0
         tied = False
         for slot in slots:
@@ -319,54 +308,32 @@ class AgentManager:
 
     def status(self) -> list[dict[str, Any]]:
         """One JSON-able row per agent: state, load, heartbeat, counts and scores."""
-        rows: list[dict[str, Any]] = []
-        for slot in self._slots.values():
-            rows.append(
+        return [
+            slot.status_row(
+                round(self.agent_score(slot.agent.name), 4),
                 {
-                    "name": slot.agent.name,
-                    "capabilities": sorted(slot.agent.capabilities),
-                    "state": self._state(slot),
-                    "healthy": slot.health.healthy,
-                    "unhealthy_reason": None if slot.health.healthy else slot.health.reason,
-                    "capacity": slot.capacity,
-                    "busy": slot.busy,
-                    "load": round(slot.busy / slot.capacity, 4),
-                    "heartbeat": slot.health.heartbeat,
-                    "last_heartbeat": slot.health.last_heartbeat,
-                    "completed": slot.record.completed,
-                    "failed": slot.record.failed,
-                    "score": round(self.agent_score(slot.agent.name), 4),
-                    "scores": {
-                        c: round(slot.record.score(c, self._fastest(c)), 4)
-                        for c in sorted(slot.agent.capabilities)
-                    },
-                    "mean_duration_s": slot.record.mean_duration_s,
-                }
+                    c: round(slot.record.score(c, self._fastest(c)), 4)
+                    for c in sorted(slot.agent.capabilities)
+                },
             )
-        return rows
+            for slot in self._slots.values()
+        ]
 
     def capability_status(self) -> list[dict[str, Any]]:
         """One row per capability: agents, healthy agents, waiters, and ``stalled`` when callers
         wait with no healthy agent to serve them."""
-        rows = []
-        for capability in sorted(self._by_capability.keys() | self._waiting.keys()):
-            slots = self._by_capability.get(capability, [])
-            waiting = sum(1 for *_, w in self._waiting.get(capability, []) if not w.future.done())
-            healthy = sum(1 for s in slots if s.health.healthy)
-            rows.append(
-                {
-                    "capability": capability,
-                    "agents": len(slots),
-                    "healthy_agents": healthy,
-                    "waiting": waiting,
-                    "stalled": waiting > 0 and healthy == 0,
-                }
+        return [
+            capability_row(
+                capability,
+                self._by_capability.get(capability, []),
+                sum(1 for *_, w in self._waiting.get(capability, []) if not w.future.done()),
             )
-        return rows
+            for capability in sorted(self._by_capability.keys() | self._waiting.keys())
+        ]
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _require(self, name: str) -> _Slot:
+    def _require(self, name: str) -> AgentSlot:
         slot = self._slots.get(name)
         if slot is None:
             raise AgentRegistrationError(
@@ -383,15 +350,9 @@ class AgentManager:
             hint="Register an agent with that capability, or fix the task's capability.",
         )
 
-    @staticmethod
-    def _state(slot: _Slot) -> str:
-        if not slot.health.healthy:
-            return "unhealthy"
-        if slot.busy >= slot.capacity:
-            return "busy"
-        return "idle" if slot.busy == 0 else "healthy"
-
-    def _best_scored(self, capability: str, slots: list[_Slot], first: _Slot, load: float) -> _Slot:
+    def _best_scored(
+        self, capability: str, slots: list[AgentSlot], first: AgentSlot, load: float
+    ) -> AgentSlot:
         """The best-scoring free healthy slot at ``load``; ``first`` is the first such slot."""
         candidates = [
             (slot, slot.record.stats.get(capability))

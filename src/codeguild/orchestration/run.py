@@ -260,13 +260,6 @@ class Run(RunState):
             self._return_grants()
             self._kick()
 
-    def _return_grants(self, *, everything: bool = False) -> None:
-        """Give back agents granted for capabilities with nothing left to run."""
-        for capability, request in list(self.waiters.items()):
-            if everything or (request.done() and not self.ready.has(capability)):
-                del self.waiters[capability]
-                self.manager.withdraw(request, capability)
-
     # -- attempts ----------------------------------------------------------------------------
 
     def begin(self, name: str, agent: Agent, *, speculative: bool) -> Attempt:
@@ -392,15 +385,6 @@ class Run(RunState):
             self._fail(attempt.task, exc, time.perf_counter() - attempt.started)
         self._kick()
         self._maybe_finish()
-
-    def _drop(self, attempt: Attempt) -> None:
-        attempts = self.active.get(attempt.task)
-        if attempts is not None and attempt in attempts:
-            attempts.remove(attempt)
-            self.n_active -= 1
-            if not attempts:
-                del self.active[attempt.task]
-        attempt.disarm()
 
     def _maybe_finish(self) -> None:
         if self.done.done() or self.pumping or self.n_active or self.delayed or self.waiters:

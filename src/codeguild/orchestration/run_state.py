@@ -174,6 +174,22 @@ class RunState:
                     self._end(child, _SKIPPED, EventKind.TASK_SKIPPED, reason)
                     stack.append((child, _SKIPPED))
 
+    def _return_grants(self, *, everything: bool = False) -> None:
+        """Give back agents granted for capabilities with nothing left to run."""
+        for capability, request in list(self.waiters.items()):
+            if everything or (request.done() and not self.ready.has(capability)):
+                del self.waiters[capability]
+                self.manager.withdraw(request, capability)
+
+    def _drop(self, attempt: Attempt) -> None:
+        attempts = self.active.get(attempt.task)
+        if attempts is not None and attempt in attempts:
+            attempts.remove(attempt)
+            self.n_active -= 1
+            if not attempts:
+                del self.active[attempt.task]
+        attempt.disarm()
+
     # -- state changes and events ------------------------------------------------------------
 
     def _set(self, name: str, state: TaskState, kind: EventKind, message: str, data: Any) -> None:
