@@ -37,8 +37,8 @@ from codeguild.orchestration.health import (
 from codeguild.orchestration.scoring import (
     EWMA_ALPHA,
     CapabilityStats,
-    best_by_score,
     fastest_latency,
+    relative_score,
 )
 from codeguild.orchestration.slots import AgentSlot, capability_row
 
@@ -353,14 +353,19 @@ class AgentManager:
     def _best_scored(
         self, capability: str, slots: list[AgentSlot], first: AgentSlot, load: float
     ) -> AgentSlot:
-        """The best-scoring free healthy slot at ``load``; ``first`` is the first such slot."""
-        candidates = [
-            (slot, slot.record.stats.get(capability))
-            for slot in slots
-            if slot.health.healthy and slot.busy / slot.capacity == load
-        ]
-        best = best_by_score(candidates, self._fastest(capability))
-        return first if best is None else best
+        """The best-scoring free healthy slot at ``load``; ``first`` is the first such slot.
+
+        The same rule as :func:`~codeguild.orchestration.scoring.best_by_score` (first of equals),
+        written as one loop: it runs on nearly every dispatch, since idle peers tie on load.
+        """
+        fastest = self._fastest(capability)
+        best, best_score = first, -1.0
+        for slot in slots:
+            if slot.health.healthy and slot.busy / slot.capacity == load:
+                score = relative_score(slot.record.stats.get(capability), fastest)
+                if score > best_score:
+                    best, best_score = slot, score
+        return best
 
     def _fastest(self, capability: str) -> float | None:
         """The lowest latency EWMA among agents with history for ``capability``."""
