@@ -358,13 +358,21 @@ class AgentManager:
         The same rule as :func:`~codeguild.orchestration.scoring.best_by_score` (first of equals),
         written as one loop: it runs on nearly every dispatch, since idle peers tie on load.
         """
-        fastest = self._fastest(capability)
-        best, best_score = first, -1.0
+        fastest: float | None = None
+        candidates = []
         for slot in slots:
+            stats = slot.record.stats.get(capability)
+            if stats is not None:
+                latency = stats.latency_s
+                if latency is not None and (fastest is None or latency < fastest):
+                    fastest = latency
             if slot.health.healthy and slot.busy / slot.capacity == load:
-                score = relative_score(slot.record.stats.get(capability), fastest)
-                if score > best_score:
-                    best, best_score = slot, score
+                candidates.append((slot, stats))
+        best, best_score = first, -1.0
+        for slot, stats in candidates:
+            score = relative_score(stats, fastest)
+            if score > best_score:
+                best, best_score = slot, score
         return best
 
     def _fastest(self, capability: str) -> float | None:
