@@ -355,8 +355,8 @@ class AgentManager:
     ) -> AgentSlot:
         """The best-scoring free healthy slot at ``load``; ``first`` is the first such slot.
 
-        The same rule as :func:`~codeguild.orchestration.scoring.best_by_score` (first of equals),
-        written as one loop: it runs on nearly every dispatch, since idle peers tie on load.
+        Scores are :func:`~codeguild.orchestration.scoring.relative_score`; the first of equals
+        wins. Written as plain loops: it runs on nearly every dispatch, since idle peers tie.
         """
         fastest: float | None = None
         candidates = []

@@ -55,20 +55,6 @@ def relative_score(stats: CapabilityStats | None, fastest: float | None) -> floa
     return stats.success * speed
 
 
-def best_by_score(
-    candidates: Iterable[tuple[T, CapabilityStats | None]], fastest: float | None
-) -> T | None:
-    """The candidate whose stats score best (see :func:`relative_score`); the first of equals,
-    so callers list candidates in their order of preference. None when there are none."""
-    best: T | None = None
-    best_score = -1.0  # below every score, even one that underflowed to 0.0
-    for candidate, stats in candidates:
-        score = relative_score(stats, fastest)
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
-
-
 @dataclass(slots=True)
 class TrackRecord:
     """One agent's results: run counts, total time, and averages per capability."""
