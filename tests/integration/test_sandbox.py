@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import shutil
 import socket
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from codeguild.quality import sandbox_host
+from codeguild.quality import sandbox_host, sandbox_mounts
 from codeguild.quality.sandbox import Sandbox, SandboxLimits
 from codeguild.quality.testrun import run_tests
 
@@ -44,8 +45,10 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def host_dir() -> Iterator[Path]:
-    """A root-owned directory every uid can traverse but only root can write."""
-    path = Path(tempfile.mkdtemp(prefix="codeguild-host-"))
+    """A root-owned directory every uid can traverse but only root can write; outside /tmp,
+    which each confined run replaces with its own."""
+    base = "/run" if os.access("/run", os.W_OK) else None
+    path = Path(tempfile.mkdtemp(prefix="codeguild-host-", dir=base))
     path.chmod(0o755)
     yield path
     shutil.rmtree(path)
@@ -53,6 +56,13 @@ def host_dir() -> Iterator[Path]:
 
 def _uid_switched(box: Sandbox) -> bool:
     return bool(box.isolation_report()["uid_switch"])
+
+
+def _empty_group(group: Path) -> bool:
+    try:
+        return not (group / "cgroup.procs").read_text().strip()
+    except OSError:
+        return False  # removed meanwhile
 
 
 def _procs_with(marker: str) -> list[int]:
@@ -72,8 +82,81 @@ async def test_isolation_report_is_explicit(box: Sandbox) -> None:
     report = box.isolation_report()
     assert {"uid", "network", "pids_limit", "filesystem", "degraded_reasons"} <= set(report)
     assert report["network"] in ("namespace", "none-isolated")
+    assert report["filesystem"] in ("mount-namespace", "copy-only")
+    if report["filesystem"] == "copy-only":
+        assert any("copy-only" in r for r in report["degraded_reasons"])  # type: ignore[attr-defined]
     if os.geteuid() == 0:
         assert report["uid_switch"] or report["degraded_reasons"], "root without a reason"
+
+
+def _require_confined(box: Sandbox) -> None:
+    report = box.isolation_report()
+    if report["filesystem"] != "mount-namespace":
+        pytest.skip(f"writes are not confined on this host: {report['degraded_reasons']}")
+
+
+async def test_host_tmp_is_out_of_sight_and_the_box_stays_writable(
+    box: Sandbox, project: Path
+) -> None:
+    _require_confined(box)
+    host_file = Path(tempfile.mkdtemp(prefix="codeguild-host-")) / "host-only.txt"
+    host_file.write_text("host /tmp content")
+    code = (
+        "import os, tempfile\n"
+        f"print('host file visible:', os.path.exists({str(host_file)!r}))\n"
+        "seen = [n for n in os.listdir('/tmp') if n.startswith('codeguild-host')]\n"
+        "print('in /tmp:', seen)\n"
+        "open('pkg/new.py', 'w').write('X = 2')\n"
+        "with tempfile.NamedTemporaryFile(dir='/tmp') as handle:\n"
+        "    handle.write(b'scratch')\n"
+        "print('tmpdir', tempfile.gettempdir() == os.path.join(os.getcwd(), 'tmp'))\n"
+    )
+    try:
+        result = await box.run(["python", "-c", code], project, collect=["pkg/new.py"])
+    finally:
+        shutil.rmtree(host_file.parent)
+    assert result.exit_code == 0, result.stderr
+    assert "host file visible: False" in result.stdout
+    assert "in /tmp: []" in result.stdout
+    assert "tmpdir True" in result.stdout
+    assert result.files == {"pkg/new.py": "X = 2"}
+    assert result.contained_writes == [] and "writes_contained" not in result.stopped_by
+
+
+async def test_home_dirs_are_hidden_but_the_interpreter_stays_reachable(
+    box: Sandbox, project: Path
+) -> None:
+    _require_confined(box)
+    code = (
+        "import os, sys\n"
+        "print(sorted(os.listdir('/home')) if os.path.isdir('/home') else [])\n"
+        "print(os.path.isdir(sys.base_prefix))\n"
+    )
+    result = await box.run(["python", "-c", code], project)
+    assert result.exit_code == 0, result.stderr
+    listed, reachable = result.stdout.splitlines()
+    assert listed == "[]"
+    assert reachable == "True"
+
+
+async def test_confinement_degrades_with_a_recorded_reason(
+    project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("the mount setup is only attempted as root")
+    # A setup program that cannot start stands in for a host that refuses the mounts.
+    monkeypatch.setattr(sandbox_mounts, "SETUP_SCRIPT", project / "missing-setup.py")
+    monkeypatch.setattr(sandbox_host, "_PLANS", {})
+    degraded = Sandbox(uid=65532)
+    with caplog.at_level(logging.WARNING, logger="codeguild.quality.sandbox_host"):
+        report = degraded.isolation_report()
+    assert report["filesystem"] == "copy-only"
+    [reason] = [r for r in report["degraded_reasons"] if "mount namespace" in r]  # type: ignore[attr-defined]
+    assert "/tmp" in reason and "copy-only" in reason
+    assert any("mount namespace" in r.getMessage() for r in caplog.records)
+    result = await degraded.run(["python", "-c", "print('still runs')"], project)
+    assert result.stdout.strip() == "still runs"
+    assert result.isolation["filesystem"] == "copy-only"
 
 
 async def test_fork_bomb_is_bounded_and_host_stays_responsive(box: Sandbox, project: Path) -> None:
@@ -81,6 +164,8 @@ async def test_fork_bomb_is_bounded_and_host_stays_responsive(box: Sandbox, proj
         "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
     )
     limits = SandboxLimits(cpu_s=10, nproc=32, wall_s=4.0)
+    # Other sandboxes on this host may come and go meanwhile: only new, empty groups are ours.
+    groups_before = set(Path("/sys/fs/cgroup/pids").glob("codeguild-*"))
     run = asyncio.create_task(box.run(["python", "-c", bomb], project, limits=limits))
     await asyncio.sleep(1.5)
     started = time.perf_counter()
@@ -90,7 +175,8 @@ async def test_fork_bomb_is_bounded_and_host_stays_responsive(box: Sandbox, proj
     result = await run
     assert result.timed_out
     assert result.duration_s < limits.wall_s + 3.0
-    assert not [p for p in Path("/sys/fs/cgroup/pids").glob("codeguild-*")]
+    left = set(Path("/sys/fs/cgroup/pids").glob("codeguild-*")) - groups_before
+    assert not [g for g in left if _empty_group(g)]
 
 
 async def test_memory_hog_gets_memory_error(box: Sandbox, project: Path) -> None:
@@ -124,7 +210,9 @@ async def test_writing_outside_the_box_is_refused(
     code = f"open({str(target)!r}, 'w').write('x')"
     result = await box.run(["python", "-c", code], project, limits=FAST)
     assert result.exit_code != 0
-    assert "PermissionError" in result.stderr
+    # Refused by the read-only view of the host when confined, by permissions otherwise.
+    assert "PermissionError" in result.stderr or "Read-only file system" in result.stderr
+    assert "permission_denied" in result.stopped_by
     assert not target.exists()
 
 
@@ -270,6 +358,23 @@ async def test_run_tests_failing_project(tmp_path: Path, box: Sandbox) -> None:
     assert failed["name"] == "tests.test_calc::test_bad"
     assert "assert 4 == 5" in str(failed["message"])
     assert result.coverage_percent is None
+
+
+async def test_run_tests_with_tmp_path_and_scratch_files(tmp_path: Path, box: Sandbox) -> None:
+    body = (
+        "import os\nimport tempfile\n\n\n"
+        "def test_tmp_path(tmp_path):\n"
+        "    (tmp_path / 'f.txt').write_text('x')\n"
+        "    assert (tmp_path / 'f.txt').read_text() == 'x'\n\n\n"
+        "def test_scratch_in_tmp():\n"
+        "    with tempfile.NamedTemporaryFile(dir='/tmp') as handle:\n"
+        "        handle.write(b'y')\n"
+        "    assert add(1, 1) == 2\n"
+    )
+    result = await run_tests(_test_project(tmp_path / "p", body), sandbox=box)
+    assert result.ok, result.output_tail
+    assert (result.passed, result.failed, result.errors) == (2, 0, 0)
+    assert "writes_contained" not in result.stopped_by
 
 
 async def test_run_tests_without_tests_fails_clearly(tmp_path: Path, box: Sandbox) -> None:

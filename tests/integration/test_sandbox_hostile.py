@@ -34,10 +34,15 @@ def box() -> Sandbox:
     return Sandbox()
 
 
+def visible_base() -> str | None:
+    """Where a host folder stays in the sandbox's view: each run gets a /tmp of its own."""
+    return "/run" if os.access("/run", os.W_OK) else None
+
+
 @pytest.fixture
 def host_dir() -> Iterator[Path]:
     """A root-owned folder every uid may enter but only its owner may change."""
-    path = Path(tempfile.mkdtemp(prefix="codeguild-host-"))
+    path = Path(tempfile.mkdtemp(prefix="codeguild-host-", dir=visible_base()))
     path.chmod(0o755)
     yield path
     shutil.rmtree(path)
@@ -178,6 +183,29 @@ async def test_deleting_files_outside_the_box_is_refused(box: Sandbox, host_dir:
     assert "deleted" not in result.stdout
     assert victim.read_text() == "keep me"
     assert "permission_denied" in result.stopped_by
+
+
+async def test_writes_outside_the_box_never_reach_the_host(box: Sandbox, host_dir: Path) -> None:
+    _require(box, "filesystem", "mount-namespace")
+    name = f"codeguild-left-{uuid.uuid4().hex[:12]}"
+    victim = host_dir / "shared.log"
+    victim.write_text("host log\n")
+    victim.chmod(0o666)  # anyone may write it: only the read-only view keeps it intact
+    boxes_before = set(Path(tempfile.gettempdir()).glob("codeguild-*"))
+    result = await _attack(box, "write_outside", name, str(victim))
+    outcome = json.loads(result.stdout)
+    targets = [p for p in outcome if p != str(victim)]
+    assert {f"{d}/{name}" for d in ("/tmp", "/var/tmp", "/dev/shm")} < set(targets)
+    assert any(p.endswith("-beside-the-box") for p in targets)
+    for path in targets:
+        assert outcome[path] == "written", outcome  # the run sees its writes succeed ...
+        assert not Path(path).exists(), f"{path} reached the host"  # ... the host never does
+    assert victim.read_text() == "host log\n"
+    assert "Read-only file system" in outcome[str(victim)]
+    assert sorted(result.contained_writes) == sorted(targets)
+    assert result.isolation["contained_writes"] == result.contained_writes
+    assert "writes_contained" in result.stopped_by and "permission_denied" in result.stopped_by
+    assert set(Path(tempfile.gettempdir()).glob("codeguild-*")) == boxes_before
 
 
 async def test_a_test_that_never_ends_hits_the_wall_clock(box: Sandbox) -> None:

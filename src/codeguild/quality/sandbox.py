@@ -1,4 +1,5 @@
-"""Running untrusted generated code: a throw-away copy, an unprivileged uid, no network, limits.
+"""Running untrusted generated code: a throw-away copy, an unprivileged uid, no network, limits,
+and (where the host allows) writes confined to the copy.
 
 What the host allows is decided once in ``sandbox_host``; this module runs one command per call:
 copy the project, launch, enforce the wall clock, kill everything left, read results back.
@@ -34,6 +35,7 @@ from codeguild.quality.sandbox_host import (
     prepare_box,
     sandbox_env,
 )
+from codeguild.quality.sandbox_mounts import WRITES_CONTAINED, contained_writes, prepare_outside
 from codeguild.quality.violations import RunEvidence, stopped_by
 
 __all__ = ["NOBODY", "Sandbox", "SandboxLimits", "SandboxResult"]
@@ -59,6 +61,8 @@ class SandboxResult:
     stopped_by: list[str] = field(default_factory=list)
     stdout_bytes: int = 0
     stderr_bytes: int = 0
+    #: files and dirs the run made outside its box (e.g. ``/tmp/x``), kept off the host
+    contained_writes: list[str] = field(default_factory=list)
 
 
 def _interpreter(argv: Sequence[str]) -> list[str]:
@@ -108,6 +112,13 @@ def _remove_cgroup(path: Path | None) -> None:
         except OSError:
             time.sleep(0.02)  # the kernel releases a cgroup a moment after its last process
     log.warning("sandbox could not remove cgroup %s", path)
+
+
+def _clean_up(cgroup: Path | None, box: Path, outside: Path | None) -> None:
+    _remove_cgroup(cgroup)
+    shutil.rmtree(box, ignore_errors=True)
+    if outside is not None:
+        shutil.rmtree(outside, ignore_errors=True)
 
 
 @dataclass
@@ -240,15 +251,18 @@ class Sandbox:
         parents = [str(Path(rel).parent) for rel in collect if Path(rel).parent != Path(".")]
         box = await asyncio.to_thread(prepare_box, project_dir, plan, parents)
         cgroup: Path | None = None
+        outside: Path | None = None
         try:
+            if plan.mounts is not None:
+                outside = await asyncio.to_thread(prepare_outside, plan.mounts, box)
             cgroup = await asyncio.to_thread(_make_cgroup, limits.nproc) if plan.cgroup else None
             isolation = {**plan.report, "limits": asdict(limits)}
             if plan.cgroup and cgroup is None:
                 isolation["pids_limit"] = "rlimit"
             nproc_base = await asyncio.to_thread(own_process_count) if plan.uid is None else 0
             return await self._execute(
-                launch_command(plan, command),
-                box,
+                launch_command(plan, command, box, outside),
+                (box, outside),
                 plan,
                 limits,
                 env,
@@ -259,13 +273,13 @@ class Sandbox:
                 isolation,
             )
         finally:
-            await asyncio.to_thread(_remove_cgroup, cgroup)
-            await asyncio.to_thread(shutil.rmtree, box, True)
+            # One thread job: a second cancellation while awaiting it cannot skip a step.
+            await asyncio.to_thread(_clean_up, cgroup, box, outside)
 
     async def _execute(
         self,
         cmd: list[str],
-        box: Path,
+        dirs: tuple[Path, Path | None],
         plan: HostPlan,
         limits: SandboxLimits,
         env: Mapping[str, str] | None,
@@ -275,6 +289,7 @@ class Sandbox:
         started: float,
         isolation: dict[str, object],
     ) -> SandboxResult:
+        box, outside = dirs
         try:
             proc = await asyncio.create_subprocess_exec(
                 *cmd,
@@ -320,6 +335,12 @@ class Sandbox:
             output_tail=out.text[-4096:] + err.text[-4096:],
         )
         stops = stopped_by(evidence)
+        written: list[str] = []
+        if plan.mounts is not None:
+            written, count = await asyncio.to_thread(contained_writes, plan.mounts, box, outside)
+            if count:
+                stops.append(WRITES_CONTAINED)
+                isolation = {**isolation, "contained_writes": written, "contained_count": count}
         log.info(
             "sandbox run exit=%s stopped_by=%s duration_s=%.2f uid=%s",
             exit_code,
@@ -338,6 +359,7 @@ class Sandbox:
             stopped_by=stops,
             stdout_bytes=out.total_bytes,
             stderr_bytes=err.total_bytes,
+            contained_writes=written,
         )
 
 

@@ -1,14 +1,15 @@
 """How a sandboxed command is launched on this host: probed once, then reused.
 
-The host is probed once per (uid, gid) for what it offers (network namespaces, a pids cgroup,
-whether the unprivileged uid can read our interpreter); whatever could not be obtained is logged
-as a WARNING and listed in the plan's ``report["degraded_reasons"]``, never dropped silently.
+The host is probed once per (uid, gid) for what it offers (network namespaces, a private mount
+namespace that confines writes to the box, a pids cgroup, whether the unprivileged uid can read
+our interpreter); whatever could not be obtained is logged as a WARNING and listed in the plan's
+``report["degraded_reasons"]``, never dropped silently.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import dataclasses
 import logging
 import os
 import resource
@@ -18,9 +19,19 @@ import subprocess
 import sys
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from codeguild.quality.sandbox_mounts import (
+    MountPlan,
+    blocked_dirs,
+    interpreter_paths,
+    plan_mounts,
+    prepare_outside,
+    setup_argv,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +40,10 @@ PIDS_CGROUP = Path("/sys/fs/cgroup/pids")
 _COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "venv", "__pycache__", "node_modules")
 _SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 _PROBE_TIMEOUT_S = 60.0
+_UNCONFINED = (
+    "writes outside the box are held by file permissions only; /tmp, /var/tmp and /dev/shm stay "
+    "writable (filesystem: copy-only)"
+)
 _PROBE_CODE = "import os, sys, pytest; sys.stdout.write(os.path.realpath(os.__file__))"
 
 
@@ -53,7 +68,7 @@ class HostPlan:
     gid: int | None
     unshare: tuple[str, ...] = ()  # `unshare ...` prefix when namespaces work
     setpriv: str | None = None
-    remap: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (hidden dir, paths re-exposed in it)
+    mounts: MountPlan | None = None  # applied in the run's own mount namespace
     cgroup: bool = False
     report: dict[str, object] = field(default_factory=dict)
 
@@ -144,28 +159,10 @@ def decode_exit(plan: HostPlan, returncode: int | None) -> int | None:
     return returncode
 
 
-def _remap_script(remap: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
-    """Shell run as root in the private mount namespace: hide each blocking directory under a
-    tmpfs and bind back only the interpreter's own paths, so the unprivileged uid can reach them
-    without seeing anything else there."""
-    lines = ["set -e"]
-    for hidden, keep in remap:
-        h = shlex.quote(hidden)
-        lines += ["s=$(mktemp -d)", f'mount --bind {h} "$s"']
-        lines.append(f"mount -t tmpfs -o mode=0755,size=1m codeguild-remap {h}")
-        for rel in keep:
-            target = shlex.quote(f"{hidden}/{rel}")
-            lines += [
-                f"mkdir -p {target}",
-                f'mount --bind "$s"/{shlex.quote(rel)} {target}',
-                f"mount -o remount,bind,ro {target}",
-            ]
-        lines += ['umount -l "$s"', 'rmdir "$s"']
-    lines.append('exec "$@"')
-    return "\n".join(lines)
-
-
-def launch_command(plan: HostPlan, argv: list[str]) -> list[str]:
+def launch_command(
+    plan: HostPlan, argv: list[str], box: Path, outside: Path | None = None
+) -> list[str]:
+    """The full command line: namespaces, mount setup, privilege drop, init, then ``argv``."""
     cmd = list(argv)
     if uses_init(plan):
         cmd = ["/bin/sh", "-c", _INIT_SCRIPT, "sandbox-init", *cmd]
@@ -175,8 +172,8 @@ def launch_command(plan: HostPlan, argv: list[str]) -> list[str]:
             gid = plan.gid if plan.gid is not None else plan.uid
             drop = [f"--reuid={plan.uid}", f"--regid={gid}", "--clear-groups", *drop]
         cmd = [plan.setpriv, *drop, *cmd]
-    if plan.remap:
-        cmd = ["/bin/sh", "-c", _remap_script(plan.remap), "sandbox-remap", *cmd]
+    if plan.mounts is not None:
+        cmd = [*setup_argv(plan.mounts, box, outside), *cmd]
     return [*plan.unshare, *cmd]
 
 
@@ -205,22 +202,25 @@ def prepare_box(source: Path | None, plan: HostPlan, subdirs: Sequence[str] = ()
     return box
 
 
-def _run_sync(plan: HostPlan, argv: list[str], cwd: Path, timeout: float) -> tuple[int, str]:
-    """A blocking launch for probes only (detection happens in a worker thread)."""
-    cmd = launch_command(plan, argv)
+def _run_sync(plan: HostPlan, argv: list[str], box: Path) -> tuple[int, str]:
+    """A blocking launch in ``box`` for probes only (detection happens in a worker thread)."""
+    outside = prepare_outside(plan.mounts, box) if plan.mounts is not None else None
     try:
         done = subprocess.run(
-            cmd,
-            cwd=cwd,
-            env=sandbox_env(cwd, None),
+            launch_command(plan, argv, box, outside),
+            cwd=box,
+            env=sandbox_env(box, None),
             capture_output=True,
-            timeout=timeout,
+            timeout=_PROBE_TIMEOUT_S,
             start_new_session=True,
             preexec_fn=preexec_for(SandboxLimits(), plan, None, 0),
             check=False,
         )
     except (OSError, subprocess.SubprocessError) as exc:
         return -1, str(exc)
+    finally:
+        if outside is not None:
+            shutil.rmtree(outside, ignore_errors=True)
     out = done.stdout if done.returncode == 0 else done.stderr or done.stdout
     return done.returncode, out.decode("utf-8", "replace")[-400:]
 
@@ -228,7 +228,7 @@ def _run_sync(plan: HostPlan, argv: list[str], cwd: Path, timeout: float) -> tup
 def _probe_interpreter(plan: HostPlan) -> tuple[bool, str]:
     box = prepare_box(None, plan)
     try:
-        code, out = _run_sync(plan, [sys.executable, "-c", _PROBE_CODE], box, _PROBE_TIMEOUT_S)
+        code, out = _run_sync(plan, [sys.executable, "-c", _PROBE_CODE], box)
     finally:
         shutil.rmtree(box, ignore_errors=True)
     # An interpreter that cannot reach its own prefix may still start with some other stdlib it
@@ -239,44 +239,47 @@ def _probe_interpreter(plan: HostPlan) -> tuple[bool, str]:
     return code == 0, out.strip()
 
 
-def _blocked_paths(uid: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """For each directory the uid cannot traverse, the interpreter paths inside it."""
-    code = (
-        "import json, os, sys; print(json.dumps([sys.prefix, sys.base_prefix, sys.exec_prefix,"
-        " os.path.dirname(os.path.realpath(sys.executable))] + sys.path))"
-    )
+def _probe_confinement(plan: HostPlan) -> tuple[bool, str]:
+    """Whether writes to the covered dirs stay off the host while the box stays writable
+    (checked from the host afterwards)."""
+    covers = [cover for cover, _ in plan.mounts.covers] if plan.mounts is not None else []
+    if not covers:
+        return False, "none of /tmp, /var/tmp, /dev/shm found to cover"
+    box = prepare_box(None, plan)
+    marker = f"codeguild-probe-{uuid.uuid4().hex[:12]}"
+    targets = [Path(cover) / marker for cover in covers]
+    script = "set -e; " + "".join(f": > {shlex.quote(str(t))}; " for t in targets) + ": > box-ok"
     try:
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            timeout=_PROBE_TIMEOUT_S,
-            cwd="/",
-            env={"PATH": _SAFE_PATH},
-            check=True,
-        ).stdout
-        paths = {os.path.realpath(p) for p in json.loads(out) if p and os.path.isdir(p)}
-    except (OSError, subprocess.SubprocessError, ValueError):
-        return ()
-    groups: dict[str, set[str]] = {}
-    for path in paths:
-        parts = Path(path).parts
-        for depth in range(1, len(parts)):
-            ancestor = Path(*parts[:depth])
-            st = ancestor.stat()
-            if st.st_uid != uid and not st.st_mode & 0o001:
-                groups.setdefault(str(ancestor), set()).add(str(Path(*parts[depth:])))
-                break
-    result = []
-    for hidden, rels in sorted(groups.items()):
-        if hidden == "/" or Path(tempfile.gettempdir()).is_relative_to(hidden):
-            continue
-        kept: list[str] = []
-        for rel in sorted(rels):
-            if not any(Path(rel).is_relative_to(k) for k in kept):
-                kept.append(rel)
-        result.append((hidden, tuple(kept)))
-    return tuple(result)
+        code, out = _run_sync(plan, ["/bin/sh", "-c", script], box)
+        box_ok = (box / "box-ok").exists()
+    finally:
+        shutil.rmtree(box, ignore_errors=True)
+    leaked = [t for t in targets if t.exists()]
+    for path in leaked:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    if leaked:
+        return False, f"writes reached the host: {', '.join(map(str, leaked))}"
+    if code != 0 or not box_ok:
+        return False, out.strip() or f"exit status {code}"
+    return True, ""
+
+
+def _pick_mounts(
+    plan: HostPlan, paths: tuple[str, ...], uid_blocked: set[str], reasons: list[str]
+) -> tuple[HostPlan, str]:
+    """Confine writes with a private mount namespace when the host allows it."""
+    confined = dataclasses.replace(plan, mounts=plan_mounts(paths, uid_blocked, confine=True))
+    ok, why = _probe_confinement(confined)
+    if ok:
+        return confined, "mount-namespace"
+    reasons.append(f"private mount namespace setup failed ({why[-200:]}): {_UNCONFINED}")
+    if not uid_blocked:
+        return plan, "copy-only"
+    # Still worth a namespace: it lets the sandbox uid reach an interpreter under a private dir.
+    return dataclasses.replace(plan, mounts=plan_mounts(paths, uid_blocked, confine=False)), (
+        "copy-only"
+    )
 
 
 def _namespace_prefix(is_root: bool) -> tuple[str, ...]:
@@ -328,24 +331,28 @@ def _detect(uid: int, gid: int) -> HostPlan:
         setpriv=setpriv,
         cgroup=cgroup,
     )
-    interpreter = "direct"
+    interpreter, filesystem = "direct", "copy-only"
     if is_root:
+        paths = interpreter_paths()
+        blocked = blocked_dirs(paths, uid)
+        if "--mount-proc" in prefix:  # --mount-proc implies a private mount namespace
+            plan, filesystem = _pick_mounts(plan, paths, blocked, reasons)
+        else:
+            reasons.append(f"no private mount namespace: {_UNCONFINED}")
         ok, why = _probe_interpreter(plan)
-        remap = _blocked_paths(uid) if not ok and "--mount-proc" in prefix else ()
-        if not ok and remap:
-            remapped = HostPlan(plan.uid, plan.gid, prefix, setpriv, remap, cgroup)
-            ok, why = _probe_interpreter(remapped)
-            if ok:
-                plan, interpreter = remapped, "remapped"
+        if ok and blocked and plan.mounts is not None:
+            interpreter = "remapped"
         if not ok:
             reasons.append(
                 f"uid {uid} cannot use the interpreter {sys.executable} ({why[-200:]}); "
                 "running as root without capabilities instead"
             )
-            plan = HostPlan(None, None, prefix, setpriv, (), cgroup)
+            mounts = plan.mounts if filesystem == "mount-namespace" else None
+            plan = dataclasses.replace(plan, uid=None, gid=None, mounts=mounts)
             interpreter = "host-root"
     else:
         notes.append(f"not root: running as our own uid {os.getuid()}, no uid switch possible")
+        reasons.append(f"not root, so no mount setup: {_UNCONFINED}")
     if not cgroup and plan.uid is None:
         reasons.append("no pids cgroup and no uid switch: process count limited by rlimit only")
     report: dict[str, object] = {
@@ -355,7 +362,7 @@ def _detect(uid: int, gid: int) -> HostPlan:
         "network": "namespace" if prefix else "none-isolated",
         "pid_namespace": "--pid" in prefix,
         "pids_limit": "cgroup" if cgroup else "rlimit",
-        "filesystem": "copy-only",
+        "filesystem": filesystem,
         "interpreter": interpreter,
         "capabilities": "dropped" if setpriv is not None or plan.uid is not None else "kept",
         "degraded_reasons": reasons,
@@ -363,7 +370,7 @@ def _detect(uid: int, gid: int) -> HostPlan:
     }
     for reason in reasons:
         log.warning("sandbox isolation degraded: %s", reason)
-    return HostPlan(plan.uid, plan.gid, plan.unshare, plan.setpriv, plan.remap, cgroup, report)
+    return dataclasses.replace(plan, cgroup=cgroup, report=report)
 
 
 _PLANS: dict[tuple[int, int], HostPlan] = {}

@@ -28,7 +28,7 @@ _OUTPUT_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (FILE_SIZE_LIMIT, ("File too large", "[Errno 27]")),
     (PIDS_LIMIT, ("Resource temporarily unavailable", "[Errno 11]")),
     (NETWORK_BLOCKED, ("Network is unreachable", "[Errno 101]")),
-    (PERMISSION_DENIED, ("Permission denied", "Operation not permitted")),
+    (PERMISSION_DENIED, ("Permission denied", "Operation not permitted", "Read-only file system")),
 )
 
 
