@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REQUIREMENT ?= Build a REST API for a bookstore with books (title, author, price, published year) and authors (name, country). Users must log in with JWT to create, update or delete; anyone can read.
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean proto
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/e2e_generate.py
+
+# regenerate the gRPC code from src/codeguild/rpc/agent.proto (checked in; a test compares)
+proto: $(STAMP)
+	cd src && ../$(BIN)/python -m grpc_tools.protoc -I . --python_out=. --grpc_python_out=. \
+		--pyi_out=. codeguild/rpc/agent.proto
 
 clean:
 	rm -rf $(VENV) out build *.egg-info src/*.egg-info

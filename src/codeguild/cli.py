@@ -17,6 +17,7 @@ from codeguild import __version__
 from codeguild.cli_output import err, fail, out
 from codeguild.cli_runs import db_app, runs_app
 from codeguild.cli_service import advisories_app, serve, users_app
+from codeguild.cli_worker import orchestrated, worker
 from codeguild.config import get_settings
 from codeguild.errors import CodeguildError, RequirementError
 from codeguild.events import EventBus
@@ -38,6 +39,7 @@ app.add_typer(runs_app, name="runs")
 app.add_typer(users_app, name="users")
 app.add_typer(advisories_app, name="advisories")
 app.command()(serve)
+app.command()(worker)
 
 
 class EngineOption(StrEnum):
@@ -101,6 +103,13 @@ def generate(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No live progress display.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    grpc_port: Annotated[
+        int | None,
+        typer.Option(
+            "--grpc-port",
+            help="Orchestrate: serve gRPC on this port and send CODEGUILD_REMOTE_ROLES to workers.",
+        ),
+    ] = None,
 ) -> None:
     """Generate a project from REQUIREMENT: code, tests that ran and passed, docs and reports."""
     try:
@@ -108,8 +117,12 @@ def generate(
     except CodeguildError as exc:
         raise fail(exc) from None
     kind = project_type.value if project_type else None
+
+    def start(pipeline: Pipeline) -> Awaitable[RunReport]:
+        return pipeline.generate(requirement, output, force=force, project_type=kind)
+
     _run_and_report(
-        lambda pipeline: pipeline.generate(requirement, output, force=force, project_type=kind),
+        start if grpc_port is None else orchestrated(start, grpc_port),
         json_out=json_out,
         quiet=quiet,
         debug=debug,

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from codeguild.cli_output import fail, out
-from codeguild.config import get_settings
+from codeguild.config import Settings, get_settings
 from codeguild.errors import CodeguildError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 users_app = typer.Typer(help="Manage the API's users.", no_args_is_help=True)
 advisories_app = typer.Typer(
@@ -25,15 +30,63 @@ def serve(
         str | None, typer.Option(help="Interface to listen on (CODEGUILD_API_HOST).")
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (CODEGUILD_API_PORT).")] = None,
+    grpc_port: Annotated[
+        int | None,
+        typer.Option(help="Port of the gRPC for workers (CODEGUILD_GRPC_PORT; 0: none)."),
+    ] = None,
 ) -> None:
-    """Serve the REST API and the web page (http://HOST:PORT/)."""
+    """Serve the REST API and the web page (http://HOST:PORT/), and gRPC for agent workers."""
     from codeguild.api.server import serve as run_server
 
     settings = get_settings()
+    if grpc_port is not None:
+        settings = settings.model_copy(
+            update={"grpc_port": grpc_port or settings.grpc_port, "grpc_serve": grpc_port != 0}
+        )
     try:
-        run_server(host or settings.api_host, port or settings.api_port, settings)
+        if settings.grpc_serve:
+            _serve_with_grpc(host or settings.api_host, port or settings.api_port, settings)
+        else:
+            run_server(host or settings.api_host, port or settings.api_port, settings)
     except CodeguildError as exc:
         raise fail(exc) from None
+
+
+def _serve_with_grpc(host: str, port: int, settings: Settings) -> None:
+    """The API as ``codeguild.api.server`` serves it, with the orchestrator's gRPC server
+    started and stopped by the app's lifespan (one event loop: runs and workers meet there)."""
+    import uvicorn
+
+    from codeguild.api.app import create_app
+    from codeguild.rpc.channels import check_tls
+    from codeguild.rpc.orchestrator import OrchestratorServer
+
+    check_tls(settings)
+    grpc_server = OrchestratorServer(settings)  # refuses unknown CODEGUILD_REMOTE_ROLES now
+    app = create_app(settings)
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        await grpc_server.start()
+        grpc_server.install()
+        try:
+            async with inner(app) as state:
+                yield state
+        finally:
+            await grpc_server.stop()
+
+    app.router.lifespan_context = lifespan
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=True,
+        http="httptools",
+        loop="uvloop",
+        access_log=settings.api_access_log,
+    )
 
 
 @users_app.command("add")

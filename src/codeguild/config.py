@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: the shipped JWT signing key: fine on a laptop, refused in production mode
 DEFAULT_JWT_SECRET = "codeguild-insecure-default-signing-key-change-me"
@@ -27,6 +27,30 @@ class Settings(BaseSettings):
 
     # limits on the requirement text
     max_requirement_chars: int = Field(20_000, ge=100)
+
+    # the intent processor
+    intent_classifier: Literal["auto", "embedding", "keywords"] = Field(
+        "auto",
+        description="Project-type classifier: embedding (needs the nlp extra), keywords, or auto "
+        "(embedding when the extra is installed)",
+    )
+    intent_confidence_threshold: float = Field(
+        0.6, ge=0.0, le=1.0, description="Below this confidence the type becomes an assumption"
+    )
+    intent_unsupported: Literal["nearest", "error"] = Field(
+        "nearest",
+        description="A web_app or data_pipeline request: build the nearest buildable type "
+        "(recorded as an assumption) or stop with an error",
+    )
+    intent_torch_threads: int = Field(
+        1, ge=1, le=64, description="Torch threads of the embedding model (one is fastest here)"
+    )
+    intent_cache_size: int = Field(
+        256, ge=0, description="Intents kept for similar requests (0 turns the cache off)"
+    )
+    intent_cache_threshold: float = Field(
+        0.9, ge=0.5, le=1.0, description="Similarity from which a request reuses a stored intent"
+    )
 
     # sandboxed test run of the generated project
     sandbox_cpu_s: int = Field(120, ge=1, description="CPU seconds for a sandboxed run")
@@ -101,6 +125,70 @@ class Settings(BaseSettings):
     max_concurrent_generations: int = Field(
         4, ge=1, description="Generations running at once in one API process"
     )
+    api_access_log: bool = Field(
+        False, description="Log one line per API request (off: it costs ~10% of a fast request)"
+    )
+
+    # orchestrator replicas: several `codeguild serve` processes share one database; each run is
+    # leased to the process running it, and a run whose owner died is resumed by another
+    replica_id: str | None = Field(
+        None, description="This serve process's name in run leases (default: host-pid-random)"
+    )
+    run_lease_s: float = Field(
+        30.0, gt=0, description="Lease on a running run; another replica resumes it after this"
+    )
+    run_lease_renew_s: float | None = Field(
+        None, gt=0, description="How often the lease is renewed (default: a third of the lease)"
+    )
+    recovery: bool = Field(True, description="Resume runs whose owner's lease expired")
+    recovery_interval_s: float = Field(
+        5.0, gt=0, description="How often a serve process looks for runs to take over"
+    )
+
+    # agents as gRPC workers (``codeguild worker``) and the orchestrator's gRPC server
+    grpc_host: str = Field("127.0.0.1", description="Interface the orchestrator's gRPC listens on")
+    grpc_port: int = Field(50051, ge=1, le=65535, description="Port of the orchestrator's gRPC")
+    grpc_serve: bool = Field(True, description="`codeguild serve` also serves gRPC for workers")
+    grpc_tls_cert: Path | None = Field(None, description="PEM certificate of this side (TLS)")
+    grpc_tls_key: Path | None = Field(None, description="PEM private key of grpc_tls_cert")
+    grpc_tls_ca: Path | None = Field(
+        None, description="PEM CA that signed the other side's certificate (mutual TLS on servers)"
+    )
+    grpc_max_message_mb: int = Field(
+        64, ge=1, le=2047, description="Largest gRPC message (a task carries the project's files)"
+    )
+    grpc_keepalive_s: float = Field(20.0, gt=0, description="gRPC keepalive ping interval")
+    grpc_call_timeout_s: float = Field(
+        10.0, gt=0, description="Deadline of register/heartbeat and other short calls"
+    )
+    grpc_retry_attempts: int = Field(
+        4, ge=1, le=20, description="Tries of a call that fails with UNAVAILABLE"
+    )
+    grpc_retry_backoff_s: float = Field(0.1, ge=0, description="First retry delay (doubles)")
+    grpc_retry_max_backoff_s: float = Field(5.0, gt=0, description="Longest retry delay")
+    grpc_heartbeat_s: float = Field(2.0, gt=0, description="Worker heartbeat interval")
+    grpc_heartbeat_timeout_s: float = Field(
+        6.0, gt=0, description="Silence after which a worker's agents are unhealthy"
+    )
+    remote_roles: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Roles whose tasks must go to workers, e.g. tester,reviewer (comma-separated)",
+    )
+    remote_scratch_dir: Path | None = Field(
+        None,
+        description="Where a worker copies each task's project (default: the system temp dir; "
+        "a tmpfs such as /dev/shm makes small tasks much faster)",
+    )
+    remote_wait_s: float = Field(
+        60.0, gt=0, description="How long `generate --grpc-port` waits for the remote roles"
+    )
+
+    @field_validator("remote_roles", mode="before")
+    @classmethod
+    def _split_roles(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [r.strip() for r in value.split(",") if r.strip()]
+        return value
 
 
 @cache

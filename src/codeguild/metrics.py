@@ -135,13 +135,14 @@ class EventMetrics:
     ``set_task_types`` once the plan is known. Unknown tasks are labelled ``unknown``.
     """
 
-    __slots__ = ("_agents", "_finished", "_states", "task_types")
+    __slots__ = ("_agents", "_finished", "_started", "_states", "task_types")
 
     def __init__(self, task_types: Mapping[str, str] | None = None) -> None:
         self.task_types: dict[str, str] = dict(task_types or {})
         self._states: dict[str, str] = {}
         self._agents: dict[str, str] = {}
         self._finished = False
+        self._started = False
 
     def set_task_types(self, task_types: Mapping[str, str]) -> None:
         self.task_types.update(task_types)
@@ -158,13 +159,16 @@ class EventMetrics:
             self._leave(name)
         if not self._finished:
             self._finished = True
-            ACTIVE_RUNS.dec()
+            if self._started:  # a run stopped before it started was never counted as active
+                ACTIVE_RUNS.dec()
             RUNS.labels(status=status or "failed").inc()
 
     def _observe(self, event: Event) -> None:
         kind = event.kind
         if kind is EventKind.RUN_STARTED:
-            ACTIVE_RUNS.inc()
+            if not self._started:
+                self._started = True
+                ACTIVE_RUNS.inc()
         elif kind is EventKind.RUN_FINISHED:
             self.close(str(event.data.get("status") or event.message or "finished"))
         elif event.task is not None:

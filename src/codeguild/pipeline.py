@@ -36,9 +36,10 @@ from codeguild.orchestration.policies import FailurePolicy, RetryPolicy
 from codeguild.orchestration.scheduler import Scheduler
 from codeguild.quality.sandbox import Sandbox
 from codeguild.recording import DurableEventBus, RunRecorder
+from codeguild.recovery import resume_lease
 from codeguild.report import REPORT_JSON, REPORT_MD, RunReport
 from codeguild.reporting import RunFacts, build_report
-from codeguild.store.db import RunStatus, Store, StoredTask
+from codeguild.store.db import RunFence, RunRecord, RunStatus, Store, StoredTask
 from codeguild.store.memory.cache import ResultCache
 from codeguild.team import CHECK_TASKS, AgentTeam, verdict, voters
 
@@ -85,6 +86,9 @@ class Pipeline:
         self.stages: dict[str, float] = {}
         self._manager = AgentManager()
         self.run_id = uuid.uuid4().hex[:12]
+        #: the serve process's lease on the run (replicas): the run row exists already, and
+        #: every durable write is refused once another replica has taken the run over
+        self.fence: RunFence | None = None
 
     @contextmanager
     def _stage(self, name: str) -> Iterator[None]:
@@ -105,21 +109,24 @@ class Pipeline:
 
     def understand(self, requirement: str, project_type: str | None = None) -> ProjectIntent:
         with self._stage("intent"):
-            intent = IntentProcessor().process(requirement, project_type=project_type)
-            refine = getattr(self.engine, "refine_intent", None)
-            if refine is None:
-                return intent
-            # an engine with a model refines the rule-based intent; rules win on explicit mentions
-            try:
-                refined: ProjectIntent = refine(requirement, intent)
-            except CodeguildError as exc:
-                log.warning("the model could not refine the intent, keeping the rules': %s", exc)
-                intent.assumptions.append(
-                    f"The model's reading of the requirement was unusable ({exc.code}); "
-                    "the rule-based intent was used as it is."
-                )
-                return intent
-            return refined
+            return self._read_intent(requirement, project_type)
+
+    def _read_intent(self, requirement: str, project_type: str | None) -> ProjectIntent:
+        intent = IntentProcessor().process(requirement, project_type=project_type)
+        refine = getattr(self.engine, "refine_intent", None)
+        if refine is None:
+            return intent
+        # an engine with a model refines the rule-based intent; rules win on explicit mentions
+        try:
+            refined: ProjectIntent = refine(requirement, intent)
+        except CodeguildError as exc:
+            log.warning("the model could not refine the intent, keeping the rules': %s", exc)
+            intent.assumptions.append(
+                f"The model's reading of the requirement was unusable ({exc.code}); "
+                "the rule-based intent was used as it is."
+            )
+            return intent
+        return refined
 
     def plan(self, intent: ProjectIntent) -> tuple[Plan, TaskGraph]:
         with self._stage("plan"):
@@ -138,13 +145,20 @@ class Pipeline:
         started_at, t0 = time.time(), time.perf_counter()
         output_parent = output_parent.resolve()
         async with self._durable():
-            if self.store is not None:
+            if self.store is not None and self.fence is not None:
+                await self.store.runs.update_status(
+                    self.run_id, RunStatus.RUNNING, fence=self.fence
+                )
+            elif self.store is not None:
                 await self.store.runs.create(
                     requirement, run_id=self.run_id, status=RunStatus.RUNNING
                 )
             try:
                 self._emit(EventKind.RUN_STARTED, message="run started")
-                intent = self.understand(requirement, project_type)
+                with self._stage("intent"):
+                    # off the event loop: loading the intent model takes seconds (tens under
+                    # load), and a blocked loop serves nobody and renews no run lease
+                    intent = await asyncio.to_thread(self._read_intent, requirement, project_type)
                 destination = output_parent / intent.name
                 _check_destination(destination, force)
                 plan, graph = self.plan(intent)
@@ -157,8 +171,14 @@ class Pipeline:
                 await self._record_failure(exc)
                 raise
 
-    async def resume(self, run_id: str, *, force: bool = False) -> RunReport:
-        """Continue a run that was interrupted: finished tasks are restored, not redone."""
+    async def resume(
+        self, run_id: str, *, force: bool = False, output_parent: Path | None = None
+    ) -> RunReport:
+        """Continue a run that was interrupted: finished tasks are restored, not redone.
+
+        ``output_parent`` writes the project there instead of where the run first meant to (a
+        replica taking over a run writes to its own disk).
+        """
         if self.store is None:
             raise ResumeError(
                 "Resuming needs the database the run was recorded in.",
@@ -179,12 +199,14 @@ class Pipeline:
         self.run_id = run_id
         intent = ProjectIntent.model_validate(record.intent)
         destination = Path(record.output_dir)
-        async with self._durable():
+        if output_parent is not None:
+            destination = output_parent.resolve() / destination.name
+        async with self._resume_lease(record), self._durable():
             try:
                 _check_destination(destination, force)
                 plan, graph = self.plan(intent)
                 await self._check_same_plan(plan)
-                await self.store.runs.update_status(run_id, "running")
+                await self.store.runs.update_status(run_id, "running", fence=self.fence)
                 await self.store.tasks.reset_interrupted(run_id)
                 completed = await self.store.tasks.completed_tasks(run_id)
                 self._emit(
@@ -229,7 +251,7 @@ class Pipeline:
         try:
             recorder = None
             if self.store is not None:
-                recorder = RunRecorder(self.store, self.run_id, completed or {})
+                recorder = RunRecorder(self.store, self.run_id, completed or {}, fence=self.fence)
                 await recorder.load_attempts()
                 if completed:
                     await self.store.artifacts.materialise(self.run_id, staging)
@@ -266,6 +288,8 @@ class Pipeline:
                 report.llm = usage().as_dict()
             (staging / REPORT_JSON).write_text(report.to_json(), encoding="utf-8")
             (staging / REPORT_MD).write_text(report.to_markdown(), encoding="utf-8")
+            if recorder is not None:
+                await recorder.snapshot(staging)
             _move_into_place(staging, destination)
         finally:
             if staging.exists():
@@ -273,10 +297,25 @@ class Pipeline:
         self._emit(EventKind.RUN_FINISHED, message=report.status, data={"status": report.status})
         if self.store is not None:
             await self.store.agents.refresh_performance()
-            await self.store.runs.save_report(self.run_id, report.model_dump(mode="json"))
             final = "succeeded" if report.status != "failed" else "failed"
-            await self.store.runs.update_status(self.run_id, final)
+            await self.store.runs.finish(
+                self.run_id, final, report.model_dump(mode="json"), fence=self.fence
+            )
         return report
+
+    @asynccontextmanager
+    async def _resume_lease(self, record: RunRecord) -> AsyncIterator[None]:
+        """Outside a serve process, hold the run's lease (if a replica ever owned it)."""
+        if self.fence is not None or self.store is None:
+            yield
+            return
+        lease_s = self.settings.run_lease_s
+        async with resume_lease(self.store.run_leases, record, lease_s=lease_s) as fence:
+            self.fence = fence
+            try:
+                yield
+            finally:
+                self.fence = None
 
     @asynccontextmanager
     async def _durable(self) -> AsyncIterator[None]:
@@ -335,6 +374,7 @@ class Pipeline:
                 self.run_id,
                 "interrupted" if interrupted else "failed",
                 error=f"{type(exc).__name__}: {exc}",
+                fence=self.fence,
             )
         except Exception:  # the original error matters more than the bookkeeping one
             log.exception("could not record the failure of run %s", self.run_id)

@@ -13,12 +13,15 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from codeguild.agents.base import Agent, RunContext, TaskResult, TaskSpec
 from codeguild.events import Event, EventBus
-from codeguild.store.db import Store, StoredTask
+from codeguild.store.db import LeaseLostError, RunFence, Store, StoredTask
+from codeguild.store.db.artifacts import PROJECT_SNAPSHOT
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +94,27 @@ class DurableEventBus(EventBus):
 
 
 class RunRecorder:
-    """The run's link to the store: attempts, results and files of its tasks."""
+    """The run's link to the store: attempts, results and files of its tasks.
 
-    def __init__(self, store: Store, run_id: str, completed: dict[str, StoredTask]) -> None:
+    With a ``fence`` (the serve process's lease on the run) every write is conditional on the
+    run's current fencing token: once another replica has taken the run over, this process's
+    late commits are discarded (logged, and LeaseLostError raised to stop the task), so each
+    task succeeds exactly once whatever process dies or stalls.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        run_id: str,
+        completed: dict[str, StoredTask],
+        *,
+        fence: RunFence | None = None,
+    ) -> None:
         self.store = store
         self.run_id = run_id
         self.completed = completed
+        self.fence = fence
+        self.discarded: list[str] = []
         self.replayed: list[str] = []
         self._attempts: dict[str, int] = {}
         self._committed = 0
@@ -124,34 +142,61 @@ class RunRecorder:
         )
 
     async def started(self, task: TaskSpec, attempt: int, agent: str) -> None:
-        await self.store.tasks.mark_started(self.run_id, task.name, attempt, agent=agent)
+        async with self._fenced(task.name, "start"):
+            await self.store.tasks.mark_started(
+                self.run_id, task.name, attempt, agent=agent, fence=self.fence
+            )
 
     async def succeeded(
         self, task: TaskSpec, attempt: int, agent: str, result: TaskResult, ctx: RunContext
     ) -> None:
         files = {path: (ctx.workspace.root / path).read_bytes() for path in result.files}
-        if files:
-            await self.store.artifacts.put_many(self.run_id, task.name, files)
-        self._maybe_crash("mid_artifact")
-        await self.store.tasks.mark_finished(
-            self.run_id,
-            task.name,
-            attempt,
-            state="succeeded",
-            result=_result_dict(result),
-            agent=agent,
-        )
+        async with self._fenced(task.name, "success"):
+            if files:
+                await self.store.artifacts.put_many(self.run_id, task.name, files, fence=self.fence)
+            self._maybe_crash("mid_artifact")
+            await self.store.tasks.mark_finished(
+                self.run_id,
+                task.name,
+                attempt,
+                state="succeeded",
+                result=_result_dict(result),
+                agent=agent,
+                fence=self.fence,
+            )
         self._maybe_crash("after_tasks")
 
     async def failed(self, task: TaskSpec, attempt: int, agent: str, error: BaseException) -> None:
-        await self.store.tasks.mark_finished(
-            self.run_id,
-            task.name,
-            attempt,
-            state="failed",
-            error=f"{type(error).__name__}: {error}",
-            agent=agent,
-        )
+        async with self._fenced(task.name, "failure"):
+            await self.store.tasks.mark_finished(
+                self.run_id,
+                task.name,
+                attempt,
+                state="failed",
+                error=f"{type(error).__name__}: {error}",
+                agent=agent,
+                fence=self.fence,
+            )
+
+    async def snapshot(self, project: Path) -> None:
+        """Store the finished project's files as the run's ``PROJECT_SNAPSHOT``: any replica
+        serves the files and the zip from the database, not from this process's disk."""
+        files = await asyncio.to_thread(_read_tree, project)
+        async with self._fenced(PROJECT_SNAPSHOT, "project files"):
+            await self.store.artifacts.put_many(
+                self.run_id, PROJECT_SNAPSHOT, files, fence=self.fence
+            )
+
+    @asynccontextmanager
+    async def _fenced(self, task: str, what: str) -> AsyncIterator[None]:
+        try:
+            yield
+        except LeaseLostError as exc:
+            self.discarded.append(task)
+            log.warning(
+                "discarded the %s of task=%s run=%s: %s", what, task, self.run_id, exc.args[0]
+            )
+            raise
 
     def _maybe_crash(self, point: str) -> None:
         """Fault injection (see CRASH_ENV): a real SIGKILL, as an operator's kill -9 would be."""
@@ -200,6 +245,14 @@ def wrap_agents(agents: Iterable[Agent], recorder: RunRecorder) -> list[Recordin
 
 def _result_dict(result: TaskResult) -> dict[str, Any]:
     return {"ok": result.ok, "files": result.files, "summary": result.summary, "data": result.data}
+
+
+def _read_tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def _crash_plan() -> tuple[str, int] | None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from codeguild.agents.base import Agent, TaskResult
+from collections.abc import Callable
+from typing import Protocol
+
+from codeguild.agents.base import DOCUMENT as DOCUMENT_CAPABILITY
+from codeguild.agents.base import REVIEW, RUN_TESTS, SECURITY, Agent, TaskResult
 from codeguild.agents.cached import CachedCheckAgent
 from codeguild.agents.coder import CoderAgent
 from codeguild.agents.docs import DocsAgent
@@ -24,6 +28,27 @@ from codeguild.store.memory.cache import ResultCache
 CHECK_TASKS = (RUN_TESTS_TASK, REVIEW_TASK, SECURITY_TASK, OPENAPI_TASK)
 
 
+class RemoteAgents(Protocol):
+    """Agents of some roles served elsewhere (gRPC workers); see codeguild.rpc.registry."""
+
+    def serves(self, role: str) -> bool: ...
+
+    def attach(self, manager: AgentManager, role: str, wrap: Callable[[Agent], Agent]) -> None: ...
+
+
+_remote: RemoteAgents | None = None
+
+
+def use_remote_agents(source: RemoteAgents | None) -> None:
+    """Route the roles ``source`` serves to its agents in every run of this process."""
+    global _remote
+    _remote = source
+
+
+def remote_agents() -> RemoteAgents | None:
+    return _remote
+
+
 class AgentTeam:
     """The in-process agent team of one run."""
 
@@ -40,6 +65,8 @@ class AgentTeam:
         self.reviewer = ReviewerAgent(thresholds=thresholds)
         self.security = SecurityAgent(thresholds=thresholds)
         self.docs = DocsAgent(sandbox=sandbox)
+        self._manager: AgentManager | None = None
+        self.remote_roles: set[str] = set()
 
     def register(
         self,
@@ -54,21 +81,40 @@ class AgentTeam:
             (self.security, 1, True),
             (self.docs, 2, False),
         ]
+        self._manager = manager
+
+        def wrapper(checks: bool) -> Callable[[Agent], Agent]:
+            def wrap(agent: Agent) -> Agent:
+                if checks and cache is not None:
+                    agent = CachedCheckAgent(agent, cache)
+                if recorder is not None:
+                    agent = RecordingAgent(agent, recorder)
+                return agent
+
+            return wrap
+
+        remote = _remote
         for agent, capacity, checks in capacities:
-            wrapped: Agent = agent
-            if checks and cache is not None:
-                wrapped = CachedCheckAgent(wrapped, cache)
-            if recorder is not None:
-                wrapped = RecordingAgent(wrapped, recorder)
-            manager.register(wrapped, capacity=capacity)
+            if remote is not None and remote.serves(agent.name):
+                self.remote_roles.add(agent.name)
+                remote.attach(manager, agent.name, wrapper(checks))
+                continue
+            manager.register(wrapper(checks)(agent), capacity=capacity)
+
+    def voter_name(self, agent: Agent, capability: str) -> str:
+        """The name whose score weighs ``agent``'s vote: a remote role's first remote agent."""
+        if agent.name not in self.remote_roles or self._manager is None:
+            return agent.name
+        serving = self._manager.agents_for(capability)
+        return serving[0].name if serving else agent.name
 
 
 def voters(agents: AgentTeam) -> list[Voter]:
     return [
-        Voter(RUN_TESTS_TASK, agents.tester.name, veto=True),
-        Voter(SECURITY_TASK, agents.security.name, veto=True),
-        Voter(REVIEW_TASK, agents.reviewer.name, veto=False),
-        Voter(OPENAPI_TASK, agents.docs.name, veto=False),
+        Voter(RUN_TESTS_TASK, agents.voter_name(agents.tester, RUN_TESTS), veto=True),
+        Voter(SECURITY_TASK, agents.voter_name(agents.security, SECURITY), veto=True),
+        Voter(REVIEW_TASK, agents.voter_name(agents.reviewer, REVIEW), veto=False),
+        Voter(OPENAPI_TASK, agents.voter_name(agents.docs, DOCUMENT_CAPABILITY), veto=False),
     ]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from codeguild.api.broadcast import ProjectChannel
-from codeguild.api.limits import TokenBucket
+from codeguild.api.ratelimit import TokenBucket
 from codeguild.events import Event, EventKind
 from codeguild.metrics import REGISTRY, EventMetrics, exposition, record_llm_usage
 
@@ -96,12 +96,12 @@ def test_every_dashboard_query_names_an_exported_metric() -> None:
 def test_token_bucket_allows_a_burst_then_refills() -> None:
     now = [0.0]
     bucket = TokenBucket(2, per_minute=6, clock=lambda: now[0])
-    assert bucket.take("u") == 0 and bucket.take("u") == 0
-    assert bucket.take("u") == pytest.approx(10.0)
-    assert bucket.take("other") == 0
+    assert bucket.take_now("u") == 0 and bucket.take_now("u") == 0
+    assert bucket.take_now("u") == pytest.approx(10.0)
+    assert bucket.take_now("other") == 0
     now[0] = 10.0
-    assert bucket.take("u") == 0
-    assert bucket.take("u") > 0
+    assert bucket.take_now("u") == 0
+    assert bucket.take_now("u") > 0
 
 
 async def test_fifty_listeners_each_get_every_message_in_order() -> None:

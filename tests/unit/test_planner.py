@@ -56,7 +56,8 @@ def test_checks_wait_for_everything_they_check() -> None:
     code = {write_task_name(n) for n in ("scaffold", "core", "api_items", "app")}
     assert set(by_name[RUN_TESTS_TASK].depends_on) == code | {write_task_name("tests_items")}
     assert set(by_name[REVIEW_TASK].depends_on) >= code
-    assert set(by_name[SECURITY_TASK].depends_on) == code
+    # the scan reads every file, so it runs after every writer
+    assert set(by_name[SECURITY_TASK].depends_on) == {t.name for t in plan.tasks if t.component}
     # docs describe the code, so they come after it
     assert set(by_name[write_task_name("docs")].depends_on) == code
     assert set(by_name[OPENAPI_TASK].depends_on) == code

@@ -70,6 +70,9 @@ class Planner:
             written.setdefault(c.kind, []).append(write_task_name(c.name))
         code = tuple(written.get("config", []) + written.get("code", []))
         tests = tuple(written.get("tests", []))
+        # the scan reads every file, so it waits for all of them: what it finds must not depend
+        # on which writers happened to finish first
+        everything = tuple(write_task_name(c.name) for c in blueprint.components)
         tasks = [self._docs_after_code(t, code) for t in tasks]
         tasks += [
             TaskSpec(
@@ -91,7 +94,7 @@ class Planner:
             TaskSpec(
                 name=SECURITY_TASK,
                 capability=SECURITY,
-                depends_on=code,
+                depends_on=everything,
                 priority="p1",
                 estimate_s=_ESTIMATE[SECURITY],
                 description="bandit, secrets and dependency pins",

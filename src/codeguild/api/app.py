@@ -16,8 +16,10 @@ from codeguild.api.broadcast import Broadcaster
 from codeguild.api.caching import CachedProjectRepository, CachedUserRepository
 from codeguild.api.deps import AppState
 from codeguild.api.errors import InsecureConfigError, install_error_handlers
+from codeguild.api.fastlane import StatusFastLane
 from codeguild.api.jobs import GenerationJobs
-from codeguild.api.limits import BodySizeLimit, TokenBucket
+from codeguild.api.limits import BodySizeLimit
+from codeguild.api.ratelimit import open_rate_limiter
 from codeguild.api.routers import agents, artifacts, auth, projects, streams, system, tasks, users
 from codeguild.api.routers.system import WEB_DIR
 from codeguild.api.tokens import TokenCodec
@@ -71,10 +73,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
             project_repo = CachedProjectRepository(opened.db)
-            stale = await project_repo.mark_unfinished_interrupted()
+            # runs leased to a replica are resumed by the recovery loop, not failed
+            stale = await project_repo.mark_orphans_failed()
             if stale:
                 log.warning("marked %d project(s) of a previous process as failed", stale)
             broadcaster = Broadcaster()
+            generate_limit = open_rate_limiter(settings)
             jobs = GenerationJobs(settings, opened, project_repo, broadcaster, data_dir)
             app.state.codeguild = AppState(
                 settings=settings,
@@ -84,11 +88,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                 tokens=TokenCodec(settings.jwt_secret, settings.token_expiry_s),
                 jobs=jobs,
                 broadcaster=broadcaster,
-                generate_limit=TokenBucket(settings.generate_burst, settings.generate_per_minute),
+                generate_limit=generate_limit,
                 data_dir=data_dir,
             )
+            jobs.start_background()
             yield
             await jobs.shutdown()
+            await generate_limit.aclose()
         finally:
             if own_store:
                 await opened.close()
@@ -101,6 +107,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(StatusFastLane)
     for module in (system, auth, users, agents, tasks, projects, streams, artifacts):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")

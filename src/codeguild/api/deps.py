@@ -6,7 +6,7 @@ admin > developer > viewer; a route names the lowest role it needs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -14,10 +14,11 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from codeguild.api.broadcast import Broadcaster
+from codeguild.api.caching import FinalResponses
 from codeguild.api.errors import AuthenticationError, PermissionDeniedError
 from codeguild.api.jobs import GenerationJobs
-from codeguild.api.limits import TokenBucket
 from codeguild.api.passwords import hash_api_key
+from codeguild.api.ratelimit import RateLimiter
 from codeguild.api.tokens import TokenCodec
 from codeguild.config import Settings
 from codeguild.store.db import Store
@@ -38,8 +39,9 @@ class AppState:
     tokens: TokenCodec
     jobs: GenerationJobs
     broadcaster: Broadcaster
-    generate_limit: TokenBucket
+    generate_limit: RateLimiter
     data_dir: Path
+    final_responses: FinalResponses = field(default_factory=FinalResponses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,9 @@ class Principal:
         return RANK.get(self.role, -1) >= RANK[role]
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
+    # async on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, a thread hop
+    # that cost more than the rest of a status request
     state: AppState = request.app.state.codeguild
     return state
 
@@ -68,14 +72,12 @@ api_key_scheme = APIKeyHeader(
 )
 
 
-async def current_principal(
-    state: State,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    api_key: Annotated[str | None, Depends(api_key_scheme)],
-) -> Principal:
-    if bearer is not None:
-        claims = state.tokens.decode(bearer.credentials)
-        # the role is read again from the database: a demoted or deleted user loses access at once
+async def authenticate(state: AppState, token: str | None, api_key: str | None) -> Principal:
+    """The caller of a bearer ``token`` or else an ``api_key``; AuthenticationError otherwise."""
+    if token is not None:
+        claims = state.tokens.decode(token)
+        # the user (and role) comes from the database, not the token, through a cache of at most
+        # USER_TTL_S: a demoted or deleted user loses access within that time
         user = await state.users.get(claims.user_id)
         if user is None:
             raise AuthenticationError(
@@ -93,6 +95,14 @@ async def current_principal(
         "This endpoint needs credentials.",
         hint="Send 'Authorization: Bearer <token>' (POST /api/auth/token) or 'X-API-Key: <key>'.",
     )
+
+
+async def current_principal(
+    state: State,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+) -> Principal:
+    return await authenticate(state, bearer.credentials if bearer else None, api_key)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,65 +1,12 @@
-"""Request limits: a per-user token bucket, and a cap on request body size.
-
-The bucket is in-process (one API process = one set of buckets); behind several replicas each
-replica enforces its own share, which bounds the total at replicas x the configured rate.
-"""
+"""A cap on request body size (the per-user rate limits are in ``codeguild.api.ratelimit``)."""
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from codeguild.api.errors import RateLimitedError, error_body
-
-
-@dataclass(slots=True)
-class _Bucket:
-    tokens: float
-    updated: float
-
-
-class TokenBucket:
-    """``capacity`` requests back to back, refilled at ``per_minute``; one bucket per key."""
-
-    def __init__(
-        self,
-        capacity: int,
-        per_minute: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.capacity = capacity
-        self.rate_per_s = per_minute / 60.0
-        self._clock = clock
-        self._buckets: dict[str, _Bucket] = {}
-
-    def take(self, key: str) -> float:
-        """Take one token; returns 0 on success, else the seconds until a token is free."""
-        now = self._clock()
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = self._buckets[key] = _Bucket(float(self.capacity), now)
-        bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.rate_per_s)
-        bucket.updated = now
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
-            return 0.0
-        return (1.0 - bucket.tokens) / self.rate_per_s
-
-    def check(self, key: str, what: str) -> None:
-        """Take a token or raise RateLimitedError with the wait in Retry-After."""
-        wait = self.take(key)
-        if wait > 0:
-            raise RateLimitedError(
-                f"Too many {what} requests: at most {self.capacity} in a row and "
-                f"{self.rate_per_s * 60:g} per minute.",
-                retry_after_s=wait,
-                hint="Wait for the Retry-After seconds, then try again.",
-            )
+from codeguild.api.errors import error_body
 
 
 class BodySizeLimit:
@@ -77,6 +24,7 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        chunked = False
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
@@ -86,6 +34,13 @@ class BodySizeLimit:
                 if declared > self.max_bytes:
                     await self._refuse(send)
                     return
+            elif name == b"transfer-encoding":
+                chunked = True
+        if not chunked:
+            # no body, or one the HTTP parser cuts at its declared (and checked) length: the
+            # wrappers below would only add cost to every GET
+            await self.app(scope, receive, send)
+            return
         received = 0
         too_large = False
         started = False

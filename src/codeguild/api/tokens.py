@@ -8,6 +8,7 @@ Access tokens are never accepted in a URL (URLs end up in logs and browser histo
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,8 @@ ALGORITHM = "HS256"
 ACCESS = "access"
 STREAM = "stream"
 STREAM_TICKET_S = 60
+#: verified tokens remembered (oldest forgotten first); a client reuses one token many times
+VERIFIED_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,9 @@ class TokenCodec:
     def __init__(self, secret: str, access_ttl_s: int) -> None:
         self._secret = secret
         self.access_ttl_s = access_ttl_s
+        # a token's claims never change once signed, so a verified one need not be verified
+        # again: only its expiry is checked on every use
+        self._verified: OrderedDict[tuple[str, str], TokenClaims] = OrderedDict()
 
     def issue(
         self,
@@ -64,6 +70,19 @@ class TokenCodec:
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM), ttl
 
     def decode(self, token: str, *, kind: str = ACCESS) -> TokenClaims:
+        """The claims of a valid, unexpired token of ``kind``; AuthenticationError otherwise."""
+        known = self._verified.get((kind, token))
+        if known is not None:
+            if known.expires_at > time.time():
+                return known
+            del self._verified[(kind, token)]  # expired: the full check below says so
+        claims = self._verify(token, kind)
+        self._verified[(kind, token)] = claims
+        if len(self._verified) > VERIFIED_CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return claims
+
+    def _verify(self, token: str, kind: str) -> TokenClaims:
         try:
             claims = jwt.decode(
                 token,

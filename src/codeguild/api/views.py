@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from fastapi.responses import Response
+from pydantic import BaseModel
+
 from codeguild.api.deps import AppState, Principal
 from codeguild.api.errors import ConflictError, InvalidRequestError, PermissionDeniedError
 from codeguild.api.links import project_links
 from codeguild.api.progress import ProjectProgress
-from codeguild.api.schemas import ProgressOut, ProjectOut, TaskStateOut
+from codeguild.api.ratelimit import check_rate
+from codeguild.api.schemas import ProgressOut, ProjectOut, TaskStateOut, TaskStatusOut
 from codeguild.store.db.projects import ProjectRecord
 
 
@@ -47,6 +53,33 @@ def progress_out(state: AppState, record: ProjectRecord) -> ProgressOut:
     )
 
 
+def task_status_out(state: AppState, record: ProjectRecord) -> TaskStatusOut:
+    progress = progress_of(state, record)
+    return TaskStatusOut(
+        task_id=record.id,
+        state=record.status,
+        percent=progress.percent(finished=record.finished),
+        project_id=record.id,
+        links=project_links(record.id),
+    )
+
+
+def json_response(
+    state: AppState, record: ProjectRecord, what: str, build: Callable[[], BaseModel]
+) -> Response:
+    """``build()`` encoded as JSON; for a finished project encoded once and then reused.
+
+    The status endpoints are the API's hottest path (pollers): for a finished run they skip
+    rebuilding the progress from the report, validating it and encoding it again.
+    """
+    body = state.final_responses.get((what, record.id)) if record.finished else None
+    if body is None:
+        body = build().model_dump_json().encode()
+        if record.finished:
+            state.final_responses.put((what, record.id), body)
+    return Response(body, media_type="application/json")
+
+
 async def start_generation(
     state: AppState, principal: Principal, requirement: str, project_type: str | None
 ) -> ProjectRecord:
@@ -63,7 +96,7 @@ async def start_generation(
         )
     # capacity before the rate bucket: a refusal for a full server must not use up a token
     state.jobs.check_capacity()
-    state.generate_limit.check(principal.user_id, "generate")
+    await check_rate(state.generate_limit, principal.user_id, "generate")
     return await state.jobs.start(principal.user_id, text, project_type)
 
 

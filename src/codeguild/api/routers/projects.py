@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from codeguild.api.deps import Developer, State, Viewer
 from codeguild.api.errors import InvalidRequestError, PermissionDeniedError, error_responses
@@ -15,7 +16,13 @@ from codeguild.api.schemas import (
     ShareOut,
     ShareRequest,
 )
-from codeguild.api.views import cancel_project, progress_out, project_out, start_generation
+from codeguild.api.views import (
+    cancel_project,
+    json_response,
+    progress_out,
+    project_out,
+    start_generation,
+)
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 
@@ -63,9 +70,9 @@ async def get_project(project_id: str, principal: Viewer, state: State) -> Proje
     summary="State of the run: per-task states and a percentage",
     responses=error_responses(401, 404),
 )
-async def get_progress(project_id: str, principal: Viewer, state: State) -> ProgressOut:
+async def get_progress(project_id: str, principal: Viewer, state: State) -> Response:
     record = await state.projects.visible(project_id, principal.user_id)
-    return progress_out(state, record)
+    return json_response(state, record, "progress", lambda: progress_out(state, record))
 
 
 @router.post(

@@ -7,7 +7,6 @@ Authorization or X-API-Key header. Resume after a drop with the standard Last-Ev
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -96,8 +95,7 @@ async def _sse(channel: ProjectChannel, after: int) -> AsyncIterator[str]:
         if message is None:
             yield ": keep-alive\n\n"
             continue
-        payload = json.dumps(message.data, separators=(",", ":"), default=str)
-        yield f"id: {message.id}\nevent: {message.event}\ndata: {payload}\n\n"
+        yield message.frame
 
 
 @router.get(

@@ -8,26 +8,14 @@ URLs works on it. The ``type`` field leaves room for more task types later.
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from codeguild.api.deps import Developer, State, Viewer
 from codeguild.api.errors import error_responses
-from codeguild.api.links import project_links
 from codeguild.api.schemas import TaskStatusOut, TaskSubmit
-from codeguild.api.views import cancel_project, progress_of, start_generation
-from codeguild.store.db.projects import ProjectRecord
+from codeguild.api.views import cancel_project, json_response, start_generation, task_status_out
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
-
-
-def _status(state: State, record: ProjectRecord) -> TaskStatusOut:
-    progress = progress_of(state, record)
-    return TaskStatusOut(
-        task_id=record.id,
-        state=record.status,
-        percent=progress.percent(finished=record.finished),
-        project_id=record.id,
-        links=project_links(record.id),
-    )
 
 
 @router.post(
@@ -40,7 +28,7 @@ def _status(state: State, record: ProjectRecord) -> TaskStatusOut:
 async def submit(body: TaskSubmit, principal: Developer, state: State) -> TaskStatusOut:
     project_type = body.project_type.value if body.project_type else None
     record = await start_generation(state, principal, body.requirement, project_type)
-    return _status(state, record)
+    return task_status_out(state, record)
 
 
 @router.get(
@@ -49,8 +37,9 @@ async def submit(body: TaskSubmit, principal: Developer, state: State) -> TaskSt
     summary="State and percentage of a task",
     responses=error_responses(401, 404),
 )
-async def task_status(task_id: str, principal: Viewer, state: State) -> TaskStatusOut:
-    return _status(state, await state.projects.visible(task_id, principal.user_id))
+async def task_status(task_id: str, principal: Viewer, state: State) -> Response:
+    record = await state.projects.visible(task_id, principal.user_id)
+    return json_response(state, record, "task_status", lambda: task_status_out(state, record))
 
 
 @router.post(
@@ -60,4 +49,4 @@ async def task_status(task_id: str, principal: Viewer, state: State) -> TaskStat
     responses=error_responses(401, 403, 404, 409),
 )
 async def cancel_task(task_id: str, principal: Developer, state: State) -> TaskStatusOut:
-    return _status(state, await cancel_project(state, principal, task_id))
+    return task_status_out(state, await cancel_project(state, principal, task_id))

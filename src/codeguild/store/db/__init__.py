@@ -28,6 +28,8 @@ from codeguild.store.db.records import (
     ArtifactRecord,
     CollaborationRecord,
     ContextEntry,
+    RunClaim,
+    RunFence,
     RunRecord,
     RunStatus,
     StoredEvent,
@@ -37,6 +39,7 @@ from codeguild.store.db.records import (
     TaskLike,
 )
 from codeguild.store.db.retry import RetryPolicy
+from codeguild.store.db.run_leases import RunLeaseHeldError, RunLeases, check_fence
 from codeguild.store.db.runs import RunRepository
 from codeguild.store.db.store import Store
 from codeguild.store.db.tasks import TaskRepository
@@ -61,6 +64,10 @@ __all__ = [
     "EventRepository",
     "LeaseLostError",
     "RetryPolicy",
+    "RunClaim",
+    "RunFence",
+    "RunLeaseHeldError",
+    "RunLeases",
     "RunNotFoundError",
     "RunRecord",
     "RunRepository",
@@ -77,6 +84,7 @@ __all__ = [
     "TaskLike",
     "TaskNotFoundError",
     "TaskRepository",
+    "check_fence",
     "current_revision",
     "default_database_url",
     "head_revision",

@@ -18,11 +18,14 @@ from codeguild.store.db.database import Database
 from codeguild.store.db.dialects import upsert
 from codeguild.store.db.errors import ArtifactCorruptError, ArtifactNotFoundError, StoreError
 from codeguild.store.db.models import artifact_blobs, task_artifacts, utcnow
-from codeguild.store.db.records import ArtifactRecord
+from codeguild.store.db.records import ArtifactRecord, RunFence
+from codeguild.store.db.run_leases import check_fence
 from codeguild.store.db.url import default_blob_dir
 
 #: content above this many bytes goes to the blob directory instead of a DB row
 INLINE_LIMIT = 64 * 1024
+#: the pseudo-task under which a finished run stores its whole project (what the zip holds)
+PROJECT_SNAPSHOT = "@project"
 
 
 def _record(row: RowMapping) -> ArtifactRecord:
@@ -71,9 +74,15 @@ class ArtifactStore:
         return (await self.put_many(run_id, task, {path: data}))[0]
 
     async def put_many(
-        self, run_id: str, task: str, files: Mapping[str, bytes]
+        self,
+        run_id: str,
+        task: str,
+        files: Mapping[str, bytes],
+        *,
+        fence: RunFence | None = None,
     ) -> builtins.list[ArtifactRecord]:
-        """Store several files of one task in one transaction."""
+        """Store several files of one task in one transaction (refused whole, LeaseLostError, if
+        ``fence`` no longer owns the run)."""
         prepared = []
         for path, data in files.items():
             sha = hashlib.sha256(data).hexdigest()
@@ -84,6 +93,8 @@ class ArtifactStore:
             prepared.append((clean_path(path), sha, data, big))
 
         async def go(conn: AsyncConnection) -> builtins.list[ArtifactRecord]:
+            if fence is not None:
+                await check_fence(conn, self.db, fence)
             out = []
             now = utcnow()
             for path, sha, data, big in prepared:
@@ -147,6 +158,10 @@ class ArtifactStore:
         for record in await self.list(run_id):
             latest[record.path] = record
         return dict(sorted(latest.items()))
+
+    async def project_files(self, run_id: str) -> dict[str, ArtifactRecord]:
+        """The finished project's files by path (empty until the run finished)."""
+        return {r.path: r for r in await self.list(run_id, task=PROJECT_SNAPSHOT)}
 
     async def get(self, run_id: str, path: str) -> bytes:
         """The newest content of ``path`` in the run."""

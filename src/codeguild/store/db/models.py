@@ -72,6 +72,7 @@ class Base(DeclarativeBase):
 
 class RunRow(Base):
     __tablename__ = "runs"
+    __table_args__ = (Index("ix_runs_lease", "lease_expires_at", "lease_owner"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     requirement: Mapped[str] = mapped_column(Text)
@@ -88,6 +89,10 @@ class RunRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the serve process running the run (orchestrator replicas; see store.db.run_leases)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fencing_token: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class AgentRow(Base):

@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from codeguild.store.db.database import Database
 from codeguild.store.db.dialects import upsert
 from codeguild.store.db.errors import StoreError
-from codeguild.store.db.models import utcnow
+from codeguild.store.db.models import runs, utcnow
 from codeguild.store.db.models_auth import project_shares, projects, users
+from codeguild.store.db.records import RunFence
+from codeguild.store.db.run_leases import check_fence
 
 #: statuses after which a project never changes again
 FINISHED_PROJECT_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
@@ -172,8 +174,19 @@ class ProjectRepository:
 
         return await self.db.run(go, what="projects.shares")
 
-    async def update(self, project_id: str, status: str | None = None, **values: Any) -> None:
-        """Set the status and/or other columns; finishing statuses stamp ``finished_at``."""
+    async def update(
+        self,
+        project_id: str,
+        status: str | None = None,
+        *,
+        fence: RunFence | None = None,
+        **values: Any,
+    ) -> None:
+        """Set the status and/or other columns; finishing statuses stamp ``finished_at``.
+
+        With ``fence`` (the lease on the project's run), LeaseLostError if another replica owns
+        the run now: only the run's current owner reports its outcome.
+        """
         changes: dict[str, Any] = {"updated_at": utcnow(), **values}
         if status is not None:
             changes["status"] = status
@@ -181,6 +194,8 @@ class ProjectRepository:
                 changes["finished_at"] = changes["updated_at"]
 
         async def go(conn: AsyncConnection) -> int:
+            if fence is not None:
+                await check_fence(conn, self.db, fence)
             done = await conn.execute(
                 update(projects).where(projects.c.id == project_id).values(**changes)
             )
@@ -203,6 +218,26 @@ class ProjectRepository:
             return done.rowcount
 
         return await self.db.run(go, what="projects.interrupted")
+
+    def forget(self, project_id: str) -> None:
+        """Drop what this process remembers of the project (nothing here; caches override)."""
+
+    async def mark_orphans_failed(self) -> int:
+        """At start-up: unfinished projects no live replica can finish (their run has no lease,
+        or no run was recorded) fail; leased ones are resumed by the replicas' recovery loop."""
+        leased = select(runs.c.id).where(runs.c.lease_owner.is_not(None))
+
+        async def go(conn: AsyncConnection) -> int:
+            done = await conn.execute(
+                update(projects)
+                .where(projects.c.status.in_(("queued", "running")), projects.c.id.not_in(leased))
+                .values(
+                    status="failed", error="interrupted: the server stopped", updated_at=utcnow()
+                )
+            )
+            return done.rowcount
+
+        return await self.db.run(go, what="projects.orphans")
 
     @staticmethod
     async def _fetch(conn: AsyncConnection, project_id: str) -> ProjectRecord:

@@ -67,6 +67,31 @@ class RunRecord:
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+    fencing_token: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RunFence:
+    """The right to write a run's results: held while ``token`` is the run's fencing token."""
+
+    run_id: str
+    owner: str
+    token: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunClaim:
+    """A run leased to one serve process until ``expires_at`` (renewed while it runs)."""
+
+    fence: RunFence
+    expires_at: datetime
+    status: str
+
+    @property
+    def run_id(self) -> str:
+        return self.fence.run_id
 
 
 @dataclass(frozen=True, slots=True)

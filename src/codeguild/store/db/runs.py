@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from codeguild.store.db.database import Database
 from codeguild.store.db.errors import RunNotFoundError
 from codeguild.store.db.models import runs, utcnow
-from codeguild.store.db.records import FINISHED_RUN_STATUSES, RunRecord, RunStatus
+from codeguild.store.db.records import FINISHED_RUN_STATUSES, RunFence, RunRecord, RunStatus
+from codeguild.store.db.run_leases import check_fence
 
 
 def _record(row: RowMapping) -> RunRecord:
@@ -32,6 +33,9 @@ def _record(row: RowMapping) -> RunRecord:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         finished_at=row["finished_at"],
+        lease_owner=row["lease_owner"],
+        lease_expires_at=row["lease_expires_at"],
+        fencing_token=row["fencing_token"],
     )
 
 
@@ -111,14 +115,38 @@ class RunRepository:
         return await self.db.run(go, what="runs.list")
 
     async def update_status(
-        self, run_id: str, status: RunStatus | str, *, error: str | None = None
+        self,
+        run_id: str,
+        status: RunStatus | str,
+        *,
+        error: str | None = None,
+        fence: RunFence | None = None,
     ) -> RunRecord:
         """Move a run to ``status``; a finished status stamps ``finished_at``."""
         new = RunStatus(status)
         now = utcnow()
         values: dict[str, Any] = {"status": new.value, "updated_at": now, "error": error}
         values["finished_at"] = now if new in FINISHED_RUN_STATUSES else None
-        return await self._update(run_id, values, what="runs.update_status")
+        return await self._update(run_id, values, what="runs.update_status", fence=fence)
+
+    async def finish(
+        self,
+        run_id: str,
+        status: RunStatus | str,
+        report: dict[str, Any],
+        *,
+        fence: RunFence | None = None,
+    ) -> RunRecord:
+        """Store the report and the final status together (a crash never leaves one alone)."""
+        now = utcnow()
+        values: dict[str, Any] = {
+            "status": RunStatus(status).value,
+            "report": report,
+            "error": None,
+            "updated_at": now,
+            "finished_at": now,
+        }
+        return await self._update(run_id, values, what="runs.finish", fence=fence)
 
     async def save_plan(
         self,
@@ -147,8 +175,12 @@ class RunRepository:
             run_id, {"report": report, "updated_at": utcnow()}, what="runs.save_report"
         )
 
-    async def _update(self, run_id: str, values: dict[str, Any], *, what: str) -> RunRecord:
+    async def _update(
+        self, run_id: str, values: dict[str, Any], *, what: str, fence: RunFence | None = None
+    ) -> RunRecord:
         async def go(conn: AsyncConnection) -> RunRecord:
+            if fence is not None:
+                await check_fence(conn, self.db, fence)
             result = await conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
             if result.rowcount == 0:
                 raise RunNotFoundError(run_id)

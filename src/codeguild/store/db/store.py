@@ -12,6 +12,7 @@ from codeguild.store.db.database import Database
 from codeguild.store.db.events import EventRepository
 from codeguild.store.db.leases import TaskLeases
 from codeguild.store.db.retry import RetryPolicy
+from codeguild.store.db.run_leases import RunLeases
 from codeguild.store.db.runs import RunRepository
 from codeguild.store.db.tasks import TaskRepository
 
@@ -26,6 +27,7 @@ class Store:
         self.runs = RunRepository(db)
         self.tasks = TaskRepository(db)
         self.leases = TaskLeases(db)
+        self.run_leases = RunLeases(db)
         self.events = EventRepository(db)
         self.artifacts = ArtifactStore(db, blob_dir, inline_limit=inline_limit)
         self.agents = AgentRepository(db)

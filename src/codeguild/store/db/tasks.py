@@ -21,10 +21,12 @@ from codeguild.store.db.models import task_attempts, task_dependencies, tasks, u
 from codeguild.store.db.records import (
     FINISHED_TASK_STATES,
     TASK_STATES,
+    RunFence,
     StoredTask,
     TaskAttempt,
     TaskLike,
 )
+from codeguild.store.db.run_leases import check_fence
 
 _SPEC_COLUMNS = ("capability", "component", "action", "description", "priority", "estimate_s")
 
@@ -194,11 +196,17 @@ class TaskRepository:
         *,
         agent: str | None = None,
         at: datetime | None = None,
+        fence: RunFence | None = None,
     ) -> TaskAttempt:
-        """Record attempt ``attempt`` as started; a repeat returns the stored attempt unchanged."""
+        """Record attempt ``attempt`` as started; a repeat returns the stored attempt unchanged.
+
+        With ``fence``, LeaseLostError (nothing recorded) if another replica owns the run now.
+        """
         started = at or utcnow()
 
         async def go(conn: AsyncConnection) -> TaskAttempt:
+            if fence is not None:
+                await check_fence(conn, self.db, fence)
             spec = await _task_row(conn, run_id, task)
             await conn.execute(
                 upsert(self.db.dialect, task_attempts)
@@ -242,16 +250,20 @@ class TaskRepository:
         duration_s: float | None = None,
         agent: str | None = None,
         at: datetime | None = None,
+        fence: RunFence | None = None,
     ) -> bool:
         """Record how attempt ``attempt`` ended. True if recorded now, False if it already was.
 
         A task that succeeded stays succeeded: a late failure report of another attempt is kept
-        on the attempt but does not change the task.
+        on the attempt but does not change the task. With ``fence``, a stale owner's report is
+        refused whole (LeaseLostError): a task succeeds once, under the run's current owner.
         """
         _check_state(state)
         finished = at or utcnow()
 
         async def go(conn: AsyncConnection) -> bool:
+            if fence is not None:
+                await check_fence(conn, self.db, fence)
             spec = await _task_row(conn, run_id, task)
             # an attempt finished without a start record (e.g. started before a crash)
             await conn.execute(
