@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NLP_STAMP := $(VENV)/.installed-nlp
 REQUIREMENT ?= Build a REST API for a bookstore with books (title, author, price, published year) and authors (name, country). Users must log in with JWT to create, update or delete; anyone can read.
 
 .PHONY: run test lint format bench clean proto
@@ -13,10 +14,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# the optional nlp extra (sentence embeddings for the intent processor, ~1.5 GB with torch's CPU
+# build): the test suite exercises it, `make run` does not need it
+$(NLP_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0'
+	$(BIN)/python -m pip install --quiet -e '.[dev,nlp]'
+	touch $(NLP_STAMP)
+
 run: $(STAMP)
 	$(BIN)/codeguild generate "$(REQUIREMENT)" -o out --force
 
-test: $(STAMP)
+test: $(NLP_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest

@@ -112,7 +112,7 @@ class Pipeline:
             return self._read_intent(requirement, project_type)
 
     def _read_intent(self, requirement: str, project_type: str | None) -> ProjectIntent:
-        intent = IntentProcessor().process(requirement, project_type=project_type)
+        intent = IntentProcessor(self.settings).process(requirement, project_type=project_type)
         refine = getattr(self.engine, "refine_intent", None)
         if refine is None:
             return intent

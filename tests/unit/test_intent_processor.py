@@ -7,9 +7,11 @@ import time
 
 import pytest
 
+from codeguild.config import Settings
 from codeguild.errors import IntentError, RequirementError
 from codeguild.intent.models import ProjectIntent, ProjectType
 from codeguild.intent.processor import IntentProcessor
+from codeguild.intent.similar import SimilarRequestCache
 
 BOOKSTORE = (
     "Build a REST API for a bookstore with books (title, author, price, published year) and "
@@ -172,7 +174,10 @@ def test_priorities_follow_cue_words(processor: IntentProcessor) -> None:
     assert priority["containerization"] == "p3"
 
 
-def test_processing_is_fast(processor: IntentProcessor) -> None:
+def test_processing_is_fast() -> None:
+    # the keyword path with the similar-request cache off: every call does the full extraction
+    settings = Settings(intent_classifier="keywords", intent_cache_size=0)
+    processor = IntentProcessor(settings, cache=SimilarRequestCache(0))
     processor.process(BOOKSTORE)  # warm regex caches
     started = time.perf_counter()
     for _ in range(20):

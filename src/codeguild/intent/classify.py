@@ -1,16 +1,23 @@
-"""Project type by weighted keyword scoring, with a confidence from the score margin."""
+"""Project category by weighted keyword scoring, with a confidence from the score margin.
+
+This is the classifier that needs no model; ``zeroshot`` blends it with sentence embeddings when
+the nlp extra is installed.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from codeguild.intent.models import ProjectType
+from codeguild.intent.models import ProjectCategory
 
-_WEB, _CLI, _LIB = ProjectType.WEB_API, ProjectType.CLI_TOOL, ProjectType.LIBRARY
+_WEB, _CLI, _LIB = ProjectCategory.WEB_API, ProjectCategory.CLI_TOOL, ProjectCategory.LIBRARY
+_APP, _ETL = ProjectCategory.WEB_APP, ProjectCategory.DATA_PIPELINE
+#: the categories a classifier chooses between (UNKNOWN is the absence of evidence)
+CATEGORIES: tuple[ProjectCategory, ...] = (_WEB, _CLI, _LIB, _APP, _ETL)
 
 # (pattern, type, weight). Negative weights take back a cue that a more specific phrase explains.
-_CUES: list[tuple[str, ProjectType, float]] = [
+_CUES: list[tuple[str, ProjectCategory, float]] = [
     (r"\brest(?:ful)?\b", _WEB, 3),
     (r"\bapis?\b", _WEB, 2),
     (
@@ -32,7 +39,57 @@ _CUES: list[tuple[str, ProjectType, float]] = [
     (r"\b(?:get|post|put|patch|delete) /", _WEB, 3),
     (r"\broutes?\b", _WEB, 1),
     (r"\b(?:fastapi|flask|django|express)\b", _WEB, 3),
-    (r"\bweb ?app(?:lication)?s?\b|\bwebsite\b|\bweb\b", _WEB, 2),
+    (r"\bweb\b", _WEB, 1),
+    (r"\bweb[- ]?app(?:lication)?s?\b|\bwebsites?\b|\bweb ?sites?\b|\bweb[- ]based\b", _APP, 4),
+    (
+        r"\bweb[- ]?app(?:lication)?'?s? (?:back-?end|api)\b|\bapi for (?:an?|the|my|our) \w+ app",
+        _APP,
+        -5,
+    ),
+    (r"\b(?:front-?end|user interface|web ui|ui|ux|gui|browser|spa|single[- ]page)\b", _APP, 3),
+    (
+        r"\b(?:full[- ]stack|responsive|landing page|home ?page|admin (?:page|panel|ui)"
+        r"|dashboard)\b",
+        _APP,
+        3,
+    ),
+    (r"\b(?:pages?|site|portfolio|gallery|forms?|charts?|visitors?|drag and drop)\b", _APP, 1.5),
+    (
+        r"\b(?:react|vue|angular|svelte|next\.?js|nuxt|htmx|tailwind|bootstrap|templates?)\b",
+        _APP,
+        3,
+    ),
+    (r"\b(?:html|css|chart\.js)\b", _APP, 1.5),
+    # sites the software reads from are sources, not something to build
+    (r"\b(?:scrap\w*|crawl\w*|from|monitor\w*)\s+(?:\w+\s+){0,3}web ?sites?\b", _APP, -4),
+    (r"\b(?:pipelines?|etl|elt)\b", _ETL, 4),
+    (r"\b(?:ci|ci/cd|deployment|build|release) pipelines?\b", _ETL, -4),
+    (
+        r"\bingest(?:s|ed|ing|ion)?\b|\bbatch(?: job| process\w*)?\b"
+        r"|\bstream(?:ing)? (?:processing|job)",
+        _ETL,
+        3,
+    ),
+    (r"\b(?:airflow|prefect|dagster|dbt|spark|pyspark|beam|flink|luigi)\b", _ETL, 3),
+    (r"\b(?:kafka|rabbitmq|kinesis|pub/?sub)\b", _ETL, 1.5),
+    (
+        r"\b(?:bigquery|snowflake|redshift|data ?lake|data warehouse|warehouse (?:table|database)"
+        r"|analytics (?:database|db|warehouse)|parquet)\b",
+        _ETL,
+        3,
+    ),
+    (
+        r"\b(?:nightly|hourly|daily|weekly|every (?:\d+ )?(?:day|night|hour|minutes?|week)|cron)\b",
+        _ETL,
+        1.5,
+    ),
+    (r"\b(?:aggregat\w*|deduplicat\w*|enrich\w*|transforms?|anonymi[sz]\w*)\b", _ETL, 1.5),
+    (
+        r"\b(?:extract\w*|pulls?|reads?|consumes?)\b[^.]{0,80}\b(?:loads?|writes?|stores?|appends?|publish\w*)\b[^.]{0,30}\b(?:into|to)\b",
+        _ETL,
+        2,
+    ),
+    (r"\bsync(?:s|ing|hroni[sz]\w*)?\b[^.]{0,60}\bto\b|\bscrap(?:e|es|ing)\b|\bjob\b", _ETL, 1.5),
     (r"\b(?:log ?in|logged[- ]in|sign ?in|jwt|oauth2?|authenticat\w*|bearer)\b", _WEB, 1),
     (r"\bconcurrent users\b|\brequests per second\b|\brps\b|\blatency\b", _WEB, 1.5),
     (r"\bjson (?:responses?|body|payloads?)\b", _WEB, 1),
@@ -78,16 +135,16 @@ ASSUMPTION_THRESHOLD = 0.6
 class TypeScore:
     """The classifier's verdict; ``scores`` keeps every type's evidence for reporting."""
 
-    project_type: ProjectType | None
+    project_type: ProjectCategory | None
     confidence: float
-    scores: dict[ProjectType, float]
-    cues: dict[ProjectType, list[str]]
+    scores: dict[ProjectCategory, float]
+    cues: dict[ProjectCategory, list[str]]
 
 
 def score_project_type(text: str, *, describes_records: bool = False) -> TypeScore:
     """Score ``text`` for each project type; ``project_type`` is None when nothing matched."""
-    scores = dict.fromkeys(ProjectType, 0.0)
-    cues: dict[ProjectType, list[str]] = {t: [] for t in ProjectType}
+    scores = dict.fromkeys(CATEGORIES, 0.0)
+    cues: dict[ProjectCategory, list[str]] = {t: [] for t in CATEGORIES}
     for regex, ptype, weight in _COMPILED:
         hits = regex.findall(text)
         if hits:

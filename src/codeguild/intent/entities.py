@@ -10,9 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from codeguild.intent.compounds import VERBS, is_modifier_noun
 from codeguild.intent.fields import ParsedField, default_fields, parse_field
+from codeguild.intent.gazetteer import is_technology
 from codeguild.intent.inflect import is_plural, pascal, plural_phrase, singular
-from codeguild.intent.lexicon import GENERIC_HEADS, MANAGEMENT_VERBS
+from codeguild.intent.lexicon import (
+    GENERIC_HEADS,
+    MANAGEMENT_VERBS,
+    word_set,
+)
 from codeguild.intent.models import Entity, EntityField
 from codeguild.intent.textutil import (
     is_noun_candidate,
@@ -25,11 +31,11 @@ _W = r"[a-z][a-z0-9_-]*"
 _PAREN = re.compile(rf"({_W}(?:\s+{_W})?)\s*\(([^()]*)\)")
 _HAS = re.compile(
     rf"\b(?:each|every|an?|the|one|any)\s+({_W}(?:\s+{_W})?)\s+(?:has|have|should have|must have"
-    r"|will have|needs|contains?|includes?|consists of|is described by|holds?|stores?|gets?)"
+    r"|will have|needs|contains?|includes?|consists of|is described by|holds|stores|gets)"
     r"\s+(?!to\b|been\b|access\b)(.+)"
 )
 _PLURAL_HAS = re.compile(
-    rf"^(?:the\s+)?({_W})\s+(?:have|contain|include|consist of|need|store|hold)\s+"
+    rf"^(?:the\s+)?({_W}(?:\s+{_W})?)\s+(?:have|contain|include|consist of|need|store|hold)\s+"
     r"(?!to\b|been\b)(.+)"
 )
 _WITH = re.compile(
@@ -37,9 +43,12 @@ _WITH = re.compile(
     r"|which (?:have|has|contain)|including|consisting of|storing)\s+"
     r"(?:(?:the\s+)?(?:fields?|attributes?|properties|columns)\s*:?\s*)?(.+)"
 )
-_COLON = re.compile(rf"\b({_W})\s*:(?!\s*(?:each|every)\b)\s*([^:]+)$")
+_COLON = re.compile(rf"\b({_W}(?:\s+{_W})?)\s*:(?!\s*(?:each|every)\b)\s*([^:]+)$")
 _SEP = r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s*)"
-_ITEM = rf"(?!(?:and|or|a|an|the)\b){_W}(?:\s+(?!(?:and|or|with|for|in|to|from|by)\b){_W})?"
+_ITEM = (
+    rf"(?!(?:and|or|a|an|the)\b){_W}(?:\s+(?!(?:and|or|with|for|in|to|from|by|belongs|has|have"
+    rf"|is|are|needs|contains|includes|references|gets)\b){_W})?"
+)
 _NOUN_LIST = rf"{_ITEM}(?:{_SEP}(?:the\s+|their\s+)?{_ITEM})*"
 _MANAGE = re.compile(
     rf"\b(?:{MANAGEMENT_VERBS})\b\s+(?:(?:their|your|my|the|our|all|new|existing|multiple|many"
@@ -54,15 +63,21 @@ _DECLARED = re.compile(
     r"\b(?:entities|models|resources|tables|collections|objects|record types)\s*(?::|called|named"
     rf"|like|such as)?\s*((?:{_W}\s*(?:\([^()]*\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*[.;]|$))+)"
 )
+# words that end a noun phrase
+_STOP = (
+    r"(?:and|or|with|for|in|to|from|by|on|at|of|has|have|is|are|was|were|which|that|who|when"
+    r"|where|if|but|so|can|must|should|will|may|each|every|also|via|using|as)"
+)
 _BELONGS = re.compile(
     rf"\b({_W}(?:\s+{_W})?)\s+(?:belongs? to|(?:is|are) (?:owned|written|assigned|created|placed"
     r"|authored|made) by|(?:is|are) (?:linked|assigned) to|(?:is|are) part of|references?"
     r"|refers to)"
-    rf"\s+(?:an?|one|the|exactly one|a single|its|their)?\s*({_W})"
+    rf"\s+(?:an?|one|the|exactly one|a single|its|their)?\s*({_W}(?:\s+(?!{_STOP}\b){_W})?)"
 )
 _MORE_PARENTS = re.compile(
     r"(?:,\s*|\s+)(?:and\s+)?(?:belongs? to|references?|refers to|is linked to|is for)\s+"
     rf"(?:an?|one|the|exactly one|a single)?\s*({_W})"
+    rf"|^\s*(?:,\s*|\s+)and\s+(?:an?|one|the|its|their)\s+({_W})\b(?!\s+(?:has|have|is|are))"
 )
 _REST_FIELDS = re.compile(r"(?:,\s*|\s+)(?:and\s+)?(?:with|has|have|having|stores?)\s+(.+)$")
 _ACTION_ITEM = re.compile(
@@ -86,6 +101,20 @@ _ANNOTATION = re.compile(
     r"^\s*(?:eg|ie|optional|like|such as|see|for example|in|as|at|on|and|or)\b"
 )
 _AUTH_SUBJECTS = {"user", "account", "login"}
+# management verbs that are also nouns, and the words after which they are verbs
+_NOUN_VERBS = word_set("list lists record records log logs book books store stores")
+_VERB_CONTEXT = word_set(
+    """to can will should must may might could would and or also then users user i we you they
+    it please that which who easily quickly app tool api service cli script can't cannot"""
+)
+# headings of a requirements document ("Steps: extract, clean, load"), never record types
+_SECTION_WORDS = word_set(
+    """sources steps requirements notes goals rules features background purpose scope behaviour
+    behavior quality stack constraints deliverables tasks outputs inputs examples commands
+    options entities models tables resources"""
+)
+# third-person verbs that read like plural nouns before "with"
+_VERB_HEADS = frozenset({"works", "comes", "deals", "integrates", "plays", "helps", "starts"})
 
 
 @dataclass
@@ -125,6 +154,9 @@ class _Collector:
             return (singular(words[-2]) if words[-2] != "todo" else "todo", singular(head))
         if not is_noun_candidate(head):
             return None
+        if len(words) > 1 and is_modifier_noun(words[-2]):
+            # a noun before the head makes a compound ("purchase orders" -> PurchaseOrder)
+            return (words[-2], singular(head))
         return (singular(head),)
 
     def add(self, words: tuple[str, ...], pos: int) -> _Draft:
@@ -181,8 +213,12 @@ def _scan_sentence(sentence: str, offset: int, col: _Collector) -> None:
             continue
         items = split_items(content)
         head = m.group(1).split()
-        if not is_plural(head[-1]) and (len(items) < 2 or _has_article(sentence, m, head)):
+        if not is_plural(head[-1]) and (
+            len(items) < 2 or _has_article(sentence, m, head) or _in_list(sentence, m)
+        ):
             continue  # "a priority (low, medium or high)" annotates a field, not an entity
+        if len(items) < 2 and len(head) > 1 and head[-2] in VERBS:
+            continue  # "approve orders (role-based)" annotates an action
         noun = col.noun(m.group(1))
         if noun:
             col.add_fields(col.add(noun, offset + m.start()), items)
@@ -190,17 +226,26 @@ def _scan_sentence(sentence: str, offset: int, col: _Collector) -> None:
         noun = col.noun(m.group(1))
         if noun:
             col.add_fields(col.add(noun, offset + m.start()), split_items(_clause(m.group(2))))
-    lead = _PLURAL_HAS.match(sentence)
-    if (
-        lead
-        and is_plural(lead.group(1))
-        and not lead.group(2).startswith(("many", "multiple", "several"))
-    ):
-        noun = col.noun(lead.group(1))
-        if noun:
-            col.add_fields(col.add(noun, offset), split_items(_clause(lead.group(2))))
+    # a clause after a colon starts afresh: "a URL shortener: links have a url and a code"
+    heads = [(sentence, 0)] + [
+        (sentence[i + 1 :].lstrip(), i) for i, ch in enumerate(sentence) if ch == ":"
+    ]
+    for part, at in heads:
+        lead = _PLURAL_HAS.match(part)
+        if (
+            lead
+            and is_plural(lead.group(1).split()[-1])
+            and not lead.group(2).startswith(("many", "multiple", "several"))
+        ):
+            noun = col.noun(lead.group(1))
+            if noun:
+                col.add_fields(col.add(noun, offset + at), split_items(_clause(lead.group(2))))
     for m in _WITH.finditer(sentence):
         items = split_items(_clause(m.group(2)))
+        if all(is_technology(item) for item in items):
+            continue  # "tickets with Stripe" names a service to use, not attributes
+        if m.group(1) in _VERB_HEADS:
+            continue  # "works with sync and async code" is a verb phrase
         children = _plural_items(items, col)
         head = m.group(1)
         if re.search(r"\d", sentence[max(0, m.start() - 24) : m.start()]):
@@ -214,11 +259,29 @@ def _scan_sentence(sentence: str, offset: int, col: _Collector) -> None:
         ):
             col.add_fields(col.add(noun, offset + m.start()), items)
     colon = _COLON.search(sentence)
-    if colon:
+    if colon and colon.group(1).split()[-1] not in _SECTION_WORDS:
         items = split_items(colon.group(2))
         noun = col.noun(colon.group(1))
-        if noun and len(items) >= 2 and (is_plural(colon.group(1)) or "_".join(noun) in col.drafts):
+        plural_head = is_plural(colon.group(1).split()[-1])
+        if noun and len(items) >= 2 and (plural_head or "_".join(noun) in col.drafts):
             col.add_fields(col.add(noun, offset + colon.start()), items)
+
+
+def _noun_not_verb(lower: str, start: int) -> bool:
+    """A word like "list" or "record" used as a noun ("waiting list entries", "maintenance
+    record belongs"): the word before it is neither a subject, a modal nor a clause start."""
+    verb = lower[start:].split(maxsplit=1)[0]
+    if verb not in _NOUN_VERBS:
+        return False
+    before = lower[max(0, start - 30) : start].rstrip()
+    if not before or before[-1] in ",.;:!?-*(\n":
+        return False
+    return before.split()[-1] not in _VERB_CONTEXT
+
+
+def _in_list(sentence: str, m: re.Match[str]) -> bool:
+    """The match is an item of a comma-separated list ("subject, priority (low, high)")."""
+    return sentence[: m.start()].rstrip().endswith(",")
 
 
 def _has_article(sentence: str, m: re.Match[str], head: list[str] | None = None) -> bool:
@@ -230,6 +293,8 @@ def _has_article(sentence: str, m: re.Match[str], head: list[str] | None = None)
 def _scan_lists(lower: str, col: _Collector) -> None:
     for regex in (_MANAGE, _ABOUT):
         for m in regex.finditer(lower):
+            if regex is _MANAGE and _noun_not_verb(lower, m.start()):
+                continue
             for i, item in enumerate(split_items(m.group(1))):
                 words = item.split()
                 noun = col.noun(item) if words and is_plural(words[-1]) else None
@@ -249,9 +314,9 @@ def _scan_lists(lower: str, col: _Collector) -> None:
             # the rest of the clause: "... and references a book, with a due date"
             rest = re.split(r"[.;!?\n]", lower[m.end() :], maxsplit=1)[0]
             for more in _MORE_PARENTS.finditer(rest):
-                other = col.noun(more.group(1))
+                other = col.noun(more.group(1) or more.group(2))
                 if other and other != child:
-                    col.add(other, m.end() + more.start(1))
+                    col.add(other, m.end() + more.start())
                     draft.parents.append("_".join(other))
             described = _REST_FIELDS.search(rest)
             if described:
@@ -287,6 +352,24 @@ def _link_fields(draft: _Draft, keys: dict[str, str]) -> list[EntityField]:
     return result
 
 
+def _merge_heads(drafts: dict[str, _Draft]) -> None:
+    """A bare head ("orders") is the one compound that ends in it ("purchase orders")."""
+    for key, draft in list(drafts.items()):
+        if len(draft.words) != 1:
+            continue
+        compounds = [d for d in drafts.values() if len(d.words) > 1 and d.words[-1] == key]
+        if len(compounds) != 1:
+            continue
+        target = compounds[0]
+        for name, parsed in draft.fields.items():
+            target.fields.setdefault(name, parsed)
+        target.parents.extend(p for p in draft.parents if p != target.key)
+        target.pos = min(target.pos, draft.pos)
+        del drafts[key]
+        for other in drafts.values():
+            other.parents = [target.key if p == key else p for p in other.parents]
+
+
 def extract_entities(text: str, *, auth: bool = False) -> EntityExtraction:
     """Find the entities of ``text``. With ``auth``, users are the login subject, not an entity."""
     lower = text.lower()
@@ -305,6 +388,7 @@ def extract_entities(text: str, *, auth: bool = False) -> EntityExtraction:
                 f"'{key}' is the login subject: user accounts come with authentication, so no "
                 f"separate {pascal(key)} entity is generated."
             )
+    _merge_heads(col.drafts)
     drafts = sorted(col.drafts.values(), key=lambda d: d.pos)
     keys = {d.key: pascal(d.key) for d in drafts}
     entities: list[Entity] = []

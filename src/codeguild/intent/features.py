@@ -137,6 +137,28 @@ def priority_of(sentence: str, default: Priority = "p1") -> Priority:
     return default
 
 
+_MOSCOW_HEADING = re.compile(
+    r"^[#*\-\s]*(must|should|could|won'?t|will not|nice to)(?: have)?(?: features?)?\s*:?\s*$"
+)
+_MOSCOW: dict[str, Priority] = {
+    "must": "p0",
+    "should": "p1",
+    "could": "p2",
+    "nice to": "p2",
+    "won't": "p3",
+    "wont": "p3",
+    "will not": "p3",
+}
+
+
+def _cued(sentence: str, section: Priority | None) -> Priority:
+    """A cue word in the sentence wins; otherwise the MoSCoW section it sits in; else p1."""
+    for pattern, priority in _PRIORITY_CUES:
+        if re.search(pattern, sentence):
+            return priority
+    return section or "p1"
+
+
 def detect_auth(lower: str) -> AuthSpec | None:
     """An AuthSpec when the text asks for login, with reads protected only when it says so."""
     if not _AUTH.search(lower):
@@ -222,7 +244,15 @@ def extract_features(
             features.append(_entity_feature(entity, priority_of(" ".join(mention[:1]), "p0")))
     else:
         features.extend(_command_feature(cmd, project_type) for cmd in commands)
+    section: Priority | None = None
     for sentence in sentences(lower):
+        heading = _MOSCOW_HEADING.match(sentence)
+        if heading:
+            # a MoSCoW heading ("Should have:") sets the priority of the lines under it
+            section = _MOSCOW[heading.group(1)]
+            continue
+        if ":" in sentence:
+            section = None  # another heading ("Non-functional: ...") ends the section
         for name, ftype, pattern, criteria in _TOPICS:
             if re.search(pattern, sentence) and not any(f.name == name for f in features):
                 if name == "containerization" and project_type is not ProjectType.WEB_API:
@@ -231,7 +261,7 @@ def extract_features(
                     Feature(
                         name=name,
                         type=ftype,
-                        priority=priority_of(sentence),  # type: ignore[arg-type]
+                        priority=_cued(sentence, section),
                         description=sentence[:1].upper() + sentence[1:200],
                         acceptance_criteria=list(criteria),
                     )

@@ -48,7 +48,7 @@ _NOISE_SUFFIX = re.compile(r"\s+(?:field|value|attribute|property|column|flag|in
 
 _DECIMAL = word_set(
     """price amount cost total balance salary fee fees wage budget subtotal tax revenue income
-    payment discount rent"""
+    payment discount rent fare tip deposit"""
 )
 _INT = word_set(
     """clicks visits downloads attempts retries plays shares followers year count quantity qty age
@@ -166,6 +166,10 @@ def _type_by_name(name: str, text: str) -> FieldType:
         parts[0] in _DECIMAL and len(parts) == 2 and last not in _NOT_MONEY_HEADS
     ):
         return "decimal"
+    if "_per_" in name:
+        # a rate takes the type of its quantity; a bare quantity ("target per week") is a count
+        quantity = _type_by_name(name.split("_per_")[0], text)
+        return quantity if quantity != "str" else "int"
     if name.startswith("number_of_") or name.startswith("num_") or name.endswith("_count"):
         return "int"
     if last == "number":
@@ -194,7 +198,7 @@ def _clean_phrase(phrase: str) -> str:
 # attribute: it starts with a linking word, or carries a preposition of action or an action verb.
 _CLAUSE = re.compile(
     r"^(?:with|plus|also|that|which|who|so|to|for)\b"
-    r"|\b(?:by|to|into|via|using|when|if|per)\b"
+    r"|\b(?:by|to|into|via|using|when|if|them|it|they)\b"
     r"|\b(?:search\w*|sav(?:e|es|ing)|export\w*|import\w*|sort\w*|filter\w*|load\w*|print\w*"
     r"|show\w*|delet\w*|support\w*|allow\w*|convert\w*|validat\w*|manag\w*)\b"
 )

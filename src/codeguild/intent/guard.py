@@ -9,6 +9,7 @@ import unicodedata
 from codeguild.errors import RequirementError
 from codeguild.intent.language import profile
 from codeguild.intent.lexicon import SOFTWARE_CUE
+from codeguild.intent.safety import find_injection
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,13 @@ def check_requirement(text: str) -> str:
         raise RequirementError(
             "The requirement has no readable text once control characters are removed.",
             hint=f"Describe the software you want in plain text. {_EXAMPLE}",
+        )
+    injected = find_injection(cleaned)
+    if injected:
+        raise RequirementError(
+            f"The requirement contains an instruction addressed to the generator ({injected!r}) "
+            "instead of a description of software; such text is never followed.",
+            hint=f"Remove it and describe what to build. {_EXAMPLE}",
         )
     lang = profile(cleaned)
     if not lang.looks_english:

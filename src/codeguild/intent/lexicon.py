@@ -18,7 +18,8 @@ SOFTWARE_CUE = re.compile(
     r"|library|libraries|package|module|sdk|function|class|method|parse|parsing|parser|convert"
     r"|converter|validat|calculat|comput|manag|track|crud|database|db|store|storing|automat|bot"
     r"|python|json|csv|yaml|xml|markdown|sql|import|export|format|generator|system|dashboard"
-    r"|microservice|webhook|queue|scraper|scrape|crawl|count|hash|encrypt|decrypt|encode|decode)",
+    r"|microservice|webhook|queue|scraper|scrape|crawl|count|hash|encrypt|decrypt|encode|decode"
+    r"|pipeline|etl|elt|ingest|sync|batch|stream|workflow|site|game|portal|platform|sdk)",
     re.IGNORECASE,
 )
 

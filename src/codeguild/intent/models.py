@@ -9,9 +9,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class ProjectType(StrEnum):
+    """The kinds of project the engines build."""
+
     WEB_API = "web_api"
     CLI_TOOL = "cli_tool"
     LIBRARY = "library"
+
+
+class ProjectCategory(StrEnum):
+    """What the requirement asks for, including kinds no engine builds yet."""
+
+    WEB_API = "web_api"
+    CLI_TOOL = "cli_tool"
+    LIBRARY = "library"
+    WEB_APP = "web_app"
+    DATA_PIPELINE = "data_pipeline"
+    UNKNOWN = "unknown"
 
 
 FieldType = Literal[
@@ -70,6 +83,33 @@ class TechStack(_Model):
     defaults: list[str] = Field(
         default_factory=list, description="Entries filled in by default, not asked for."
     )
+    versions: dict[str, str] = Field(
+        default_factory=dict, description="Versions the requirement named, e.g. postgresql: 16."
+    )
+
+
+class ConstraintValue(_Model):
+    """One constraint as data: ``concurrent_users >= 1000``, ``latency_p99 < 200``, ``oauth2``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["performance", "security", "deployment", "other"]
+    name: str = Field(description="snake_case metric, standard or target", examples=["latency_p99"])
+    op: Literal["<", "<=", ">=", "=", ""] = ""
+    value: float | str | None = Field(
+        default=None, description="A number (performance) or a label such as '3.12' or 'daily'"
+    )
+    unit: str = ""
+
+    @property
+    def key(self) -> str:
+        """A stable comparison key, e.g. ``performance:latency_p99<200ms``."""
+        if self.value is None:
+            return f"{self.kind}:{self.name}"
+        shown = self.value
+        if isinstance(shown, float) and shown.is_integer():
+            shown = int(shown)
+        return f"{self.kind}:{self.name}{self.op}{shown}{self.unit}"
 
 
 class Constraints(_Model):
@@ -77,6 +117,9 @@ class Constraints(_Model):
     security: list[str] = Field(default_factory=list)
     deployment: list[str] = Field(default_factory=list)
     other: list[str] = Field(default_factory=list)
+    parsed: list[ConstraintValue] = Field(
+        default_factory=list, description="The same constraints as structured values."
+    )
 
 
 class AuthSpec(_Model):
@@ -85,6 +128,22 @@ class AuthSpec(_Model):
     scheme: Literal["jwt"] = "jwt"
     protect_writes: bool = True
     protect_reads: bool = False
+
+
+class SimilarRequest(_Model):
+    """A near-duplicate of an earlier requirement whose intent was reused."""
+
+    similarity: float
+    method: Literal["embedding", "tokens"]
+    fingerprint: str = Field(description="Short hash of the earlier requirement")
+
+
+class Classification(_Model):
+    """How the project type was decided."""
+
+    category: ProjectCategory
+    method: Literal["keywords", "embedding+keywords", "forced"]
+    scores: dict[str, float] = Field(default_factory=dict)
 
 
 class ProjectIntent(_Model):
@@ -106,6 +165,12 @@ class ProjectIntent(_Model):
     constraints: Constraints = Field(default_factory=Constraints)
     assumptions: list[str] = Field(default_factory=list)
     confidence: dict[str, float] = Field(default_factory=dict)
+    classification: Classification | None = Field(
+        default=None, description="The requested kind of project and how it was decided."
+    )
+    similar_request: SimilarRequest | None = Field(
+        default=None, description="Set when the intent was reused from a near-duplicate request."
+    )
 
     @property
     def package(self) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 import re
 import time
+from typing import Any
 
+from codeguild.config import Settings, get_settings
 from codeguild.errors import IntentError
-from codeguild.intent.classify import ASSUMPTION_THRESHOLD, score_project_type
+from codeguild.intent import embeddings, zeroshot
+from codeguild.intent.category import decide_type
 from codeguild.intent.commands import extract_commands
 from codeguild.intent.entities import extract_entities
 from codeguild.intent.features import detect_auth, extract_features
@@ -15,8 +18,10 @@ from codeguild.intent.fields import default_fields
 from codeguild.intent.guard import check_requirement
 from codeguild.intent.inflect import pascal, plural
 from codeguild.intent.lexicon import MANAGEMENT_VERBS, find_domains
-from codeguild.intent.models import Entity, ProjectIntent, ProjectType
+from codeguild.intent.models import Classification, Entity, ProjectIntent, ProjectType
 from codeguild.intent.naming import project_name, summary
+from codeguild.intent.safety import escape_intent, escape_text
+from codeguild.intent.similar import SimilarRequestCache
 from codeguild.intent.stack import extract_stack
 
 log = logging.getLogger(__name__)
@@ -34,11 +39,17 @@ _TYPE_ALIASES = {
     "package": ProjectType.LIBRARY,
 }
 _DATA_SERVICE = re.compile(rf"\b(?:{MANAGEMENT_VERBS})\b|\bcrud\b|\bstores?\b|\bdatabase\b")
-_TYPE_LABEL = {
-    ProjectType.WEB_API: "web API",
-    ProjectType.CLI_TOOL: "command line tool",
-    ProjectType.LIBRARY: "library",
-}
+_SHARED_CACHE: SimilarRequestCache | None = None
+
+
+def shared_cache(settings: Settings) -> SimilarRequestCache:
+    """The process-wide similar-request cache, sized by the current settings."""
+    global _SHARED_CACHE
+    if _SHARED_CACHE is None:
+        _SHARED_CACHE = SimilarRequestCache(0, 1.0)
+    _SHARED_CACHE.capacity = settings.intent_cache_size
+    _SHARED_CACHE.threshold = settings.intent_cache_threshold
+    return _SHARED_CACHE
 
 
 def coerce_project_type(value: ProjectType | str) -> ProjectType:
@@ -58,45 +69,84 @@ def coerce_project_type(value: ProjectType | str) -> ProjectType:
 
 
 class IntentProcessor:
-    """Turns a plain-language requirement into a ProjectIntent with every guess made explicit."""
+    """Turns a plain-language requirement into a ProjectIntent with every guess made explicit.
+
+    The project category comes from keyword scores, blended with zero-shot sentence embeddings
+    when the nlp extra is installed (``CODEGUILD_INTENT_CLASSIFIER``). Near-duplicates of earlier
+    requirements reuse their intent from a process-wide cache.
+    """
+
+    def __init__(
+        self, settings: Settings | None = None, *, cache: SimilarRequestCache | None = None
+    ) -> None:
+        settings = settings or get_settings()
+        self.threshold = settings.intent_confidence_threshold
+        self.unsupported = settings.intent_unsupported
+        mode = settings.intent_classifier
+        if mode == "embedding" and not embeddings.available():
+            raise embeddings.EmbeddingUnavailableError(
+                "CODEGUILD_INTENT_CLASSIFIER=embedding needs the nlp extra; it is not installed.",
+                hint="Install it (pip install 'codeguild[nlp]') or use 'auto' or 'keywords'.",
+            )
+        self.use_embeddings = mode == "embedding" or (mode == "auto" and embeddings.available())
+        embeddings.set_threads(settings.intent_torch_threads)
+        self.cache = cache if cache is not None else shared_cache(settings)
+
+    @property
+    def method(self) -> str:
+        return "embedding+keywords" if self.use_embeddings else "keywords"
+
+    def _embed(self, cleaned: str) -> Any:
+        if not self.use_embeddings:
+            return None
+        try:
+            return zeroshot.embed(cleaned)
+        except embeddings.EmbeddingUnavailableError as exc:
+            # auto mode degrades to keywords for the rest of the process, loudly
+            log.warning("embedding classifier unavailable, using keywords: %s", exc)
+            self.use_embeddings = False
+            return None
 
     def process(self, text: str, project_type: ProjectType | str | None = None) -> ProjectIntent:
         started = time.perf_counter()
         cleaned = check_requirement(text)
-        lower = cleaned.lower()
-        assumptions: list[str] = []
         forced = coerce_project_type(project_type) if project_type is not None else None
+        vector = self._embed(cleaned)
+        scope = f"{forced or 'detect'}:{self.method}"
+        cached = self.cache.lookup(escape_text(cleaned), scope, vector)
+        if cached is not None:
+            log.info(
+                "intent reused from a similar request similarity=%.3f ms=%.1f",
+                cached.similar_request.similarity if cached.similar_request else 0.0,
+                (time.perf_counter() - started) * 1000,
+            )
+            return cached
+        intent = escape_intent(self._extract(cleaned, forced, vector))
+        self.cache.store(intent.requirement, scope, intent, vector)
+        log.info(
+            "intent processed type=%s category=%s confidence=%.2f entities=%d commands=%d ms=%.1f",
+            intent.project_type.value,
+            intent.classification.category.value if intent.classification else "",
+            intent.confidence.get("project_type", 0.0),
+            len(intent.entities),
+            len(intent.commands),
+            (time.perf_counter() - started) * 1000,
+        )
+        return intent
+
+    def _extract(self, cleaned: str, forced: ProjectType | None, vector: Any) -> ProjectIntent:
+        lower = cleaned.lower()
         wants_auth = detect_auth(lower) is not None
         extraction = extract_entities(cleaned, auth=wants_auth)
-        score = score_project_type(cleaned, describes_records=extraction.described > 0)
-        if forced is not None:
-            ptype, confidence = forced, 1.0
-        elif score.project_type is None:
-            data_service = bool(extraction.entities) and (
-                extraction.described > 0 or wants_auth or bool(_DATA_SERVICE.search(lower))
-            )
-            ptype = ProjectType.WEB_API if data_service else ProjectType.LIBRARY
-            confidence = 0.3
-            reason = (
-                "it describes data records to store and manage"
-                if data_service
-                else "it describes behaviour to reuse rather than a service or a command"
-            )
-            assumptions.append(
-                f"No project type was named; assumed {_TYPE_LABEL[ptype]} because {reason}."
-            )
-        else:
-            ptype, confidence = score.project_type, score.confidence
-        if forced is None and score.project_type is not None and confidence < ASSUMPTION_THRESHOLD:
-            runner_up = sorted(
-                (t for t in ProjectType if t is not ptype), key=lambda t: -score.scores[t]
-            )[0]
-            cues = ", ".join(f"'{c}'" for c in score.cues[ptype][:3]) or "weak cues"
-            assumptions.append(
-                f"The project type is uncertain (confidence {confidence:.2f}); assumed "
-                f"{_TYPE_LABEL[ptype]} from {cues} over {_TYPE_LABEL[runner_up]}. "
-                "Pass the type explicitly to override."
-            )
+        decision = zeroshot.classify(
+            cleaned, describes_records=extraction.described > 0, vector=vector
+        )
+        has_data = bool(extraction.entities) and (
+            extraction.described > 0 or wants_auth or bool(_DATA_SERVICE.search(lower))
+        )
+        typing = decide_type(decision, forced, has_data, self.threshold, self.unsupported)
+        ptype = typing.project_type
+        assumptions = list(typing.assumptions)
         if wants_auth and ptype is not ProjectType.WEB_API:
             extraction = extract_entities(cleaned, auth=False)
         entities = extraction.entities
@@ -114,10 +164,10 @@ class IntentProcessor:
         assumptions.extend(stack.assumptions)
         domains = find_domains(cleaned)
         name = project_name(cleaned, ptype, entities, commands, domains)
-        conf = {"project_type": round(confidence, 2)}
+        conf = {"project_type": round(typing.confidence, 2)}
         if entities:
             conf["entities"] = round(0.4 + 0.5 * extraction.described / len(entities), 2)
-        intent = ProjectIntent(
+        return ProjectIntent(
             requirement=cleaned,
             project_type=ptype,
             name=name,
@@ -131,16 +181,12 @@ class IntentProcessor:
             constraints=stack.constraints,
             assumptions=list(dict.fromkeys(assumptions)),
             confidence=conf,
+            classification=Classification(
+                category=typing.category,
+                method="forced" if forced is not None else decision.method,  # type: ignore[arg-type]
+                scores={c.value: round(v, 3) for c, v in decision.scores.items()},
+            ),
         )
-        log.info(
-            "intent processed type=%s confidence=%.2f entities=%d commands=%d ms=%.1f",
-            ptype.value,
-            confidence,
-            len(entities),
-            len(commands),
-            (time.perf_counter() - started) * 1000,
-        )
-        return intent
 
     @staticmethod
     def _fallback_entity(lower: str) -> Entity:

@@ -10,6 +10,12 @@ from codeguild.intent.lexicon import NON_ENTITY_NOUNS, word_set
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx)\.", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 _ITEM_SPLIT = re.compile(r"\s*(?:,|;|/|&|\band/or\b|\bas well as\b|\band\b|\bor\b|\bplus\b)\s*")
+_PAIRS = re.compile(r"\b(?:date and time|terms and conditions|questions and answers)\b")
+# nouns that look like gerunds
+_ING_NOUNS = word_set(
+    """listing building booking meeting painting wedding parking recording posting holding
+    offering ceiling earring clothing bedding filling pudding sibling duckling seedling"""
+)
 _NOT_NOUNS = word_set(
     """also then back able both either other same such well very each every many much more most few
     new old own all"""
@@ -32,9 +38,11 @@ def split_items(content: str) -> list[str]:
         return f"\x01{len(groups) - 1}\x01"
 
     masked = re.sub(r"\([^()]*\)", hide, content)
+    # fixed pairs that name one attribute ("date and time") are not two items
+    masked = _PAIRS.sub(lambda m: m.group(0).replace(" and ", "_and_"), masked)
     parts = _ITEM_SPLIT.split(masked)
     restored = (re.sub(r"\x01(\d+)\x01", lambda m: groups[int(m.group(1))], p) for p in parts)
-    return [p.strip() for p in restored if p and p.strip()]
+    return [p.strip().replace("_and_", " and ") for p in restored if p and p.strip()]
 
 
 def strip_parentheticals(text: str) -> str:
@@ -50,5 +58,5 @@ def is_noun_candidate(word: str) -> bool:
         and word not in ENGLISH_STOPWORDS
         and word not in NON_ENTITY_NOUNS
         and word not in _NOT_NOUNS
-        and not word.endswith(("ing", "ly"))
+        and (not word.endswith(("ing", "ly")) or word in _ING_NOUNS)
     )

@@ -42,8 +42,18 @@ class IntentDraft(BaseModel):
 
 
 def _rule_view(intent: ProjectIntent) -> str:
+    # run metadata (how the type was decided, a similar-request hit) stays out of the prompt so
+    # that the same requirement gives the same prompt, and the completion cache answers it
     data = intent.model_dump(
-        mode="json", exclude={"requirement", "confidence", "tech_stack", "domains"}
+        mode="json",
+        exclude={
+            "requirement",
+            "confidence",
+            "tech_stack",
+            "domains",
+            "classification",
+            "similar_request",
+        },
     )
     return json.dumps(data, indent=1)
 

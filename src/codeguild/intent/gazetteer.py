@@ -1,0 +1,180 @@
+"""Technologies the intent recognises: canonical name -> stack slot and alias patterns.
+
+Patterns are matched case-insensitively unless the entry is marked case-sensitive (for names that
+are also ordinary words: "Rich", "Click"). A version right after a name ("PostgreSQL 16",
+"SQLAlchemy 2.0") is captured.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from codeguild.intent.models import ProjectType
+
+
+@dataclass(frozen=True, slots=True)
+class Tech:
+    name: str
+    slot: str  # the TechStack list it belongs to
+    pattern: re.Pattern[str]
+
+
+# (canonical, slot, alias pattern, case-sensitive)
+_ENTRIES: list[tuple[str, str, str, bool]] = [
+    # languages
+    ("python", "language", r"python(?:3)?", False),
+    ("typescript", "language", r"typescript", False),
+    ("javascript", "language", r"javascript|vanilla js", False),
+    ("node.js", "language", r"node\.?js", False),
+    ("go", "language", r"golang|go lang", False),
+    ("rust", "language", r"rust(?= (?:crate|library|binary|cli|service))|in rust", False),
+    ("java", "language", r"java(?!script)(?= |,|\.|$)", False),
+    # databases and stores
+    ("postgresql", "database", r"postgres(?:ql)?|\bpg\b|psql|timescale(?:db)?", False),
+    ("mysql", "database", r"mysql|mariadb", False),
+    ("sqlite", "database", r"sqlite3?", False),
+    ("mongodb", "database", r"mongo(?:db)?", False),
+    ("redis", "database", r"redis", False),
+    ("elasticsearch", "database", r"elastic ?search|opensearch", False),
+    ("bigquery", "database", r"big ?query", False),
+    ("snowflake", "database", r"snowflake", False),
+    ("redshift", "database", r"redshift", False),
+    ("dynamodb", "database", r"dynamo ?db", False),
+    ("cassandra", "database", r"cassandra", False),
+    ("duckdb", "database", r"duck ?db", False),
+    # Python frameworks and libraries
+    ("fastapi", "backend", r"fast-?api", False),
+    ("flask", "backend", r"flask", False),
+    ("django", "backend", r"django", False),
+    ("sqlalchemy", "backend", r"sql ?alchemy", False),
+    ("sqlmodel", "backend", r"sqlmodel", False),
+    ("alembic", "backend", r"alembic", False),
+    ("uvicorn", "backend", r"uvicorn", False),
+    ("celery", "backend", r"celery", False),
+    ("typer", "backend", r"typer", False),
+    ("click", "backend", r"click(?= (?:library|framework|cli|for))|python click", False),
+    ("click", "backend", r"(?<!\. )(?<!^)Click", True),
+    ("argparse", "backend", r"argparse", False),
+    ("rich", "backend", r"(?<!\. )(?<!^)Rich|rich library", True),
+    ("pydantic", "backend", r"pydantic", False),
+    ("httpx", "backend", r"httpx", False),
+    (
+        "requests",
+        "backend",
+        r"(?:using|with|via|uses|on) (?:the )?requests(?! per| a | each)"
+        r"|requests library|python-requests",
+        False,
+    ),
+    ("aiohttp", "backend", r"aiohttp", False),
+    ("beautifulsoup", "backend", r"beautiful ?soup|bs4", False),
+    ("scrapy", "backend", r"scrapy", False),
+    ("graphql", "backend", r"graphql|strawberry", False),
+    ("grpc", "backend", r"grpc", False),
+    ("jinja2", "backend", r"jinja2?", False),
+    ("pandas", "backend", r"pandas", False),
+    ("numpy", "backend", r"numpy", False),
+    ("polars", "backend", r"polars", False),
+    (
+        "spark",
+        "backend",
+        r"py ?spark|apache spark|spark(?= job| cluster| streaming|,| to| and)",
+        False,
+    ),
+    ("airflow", "other", r"airflow", False),
+    ("prefect", "other", r"prefect", False),
+    ("dagster", "other", r"dagster", False),
+    ("dbt", "other", r"dbt", False),
+    ("kafka", "other", r"kafka", False),
+    ("rabbitmq", "other", r"rabbit ?mq", False),
+    ("s3", "other", r"s3|amazon s3", False),
+    # frontend
+    ("react", "other", r"react(?:\.?js)?(?! to\b)", False),
+    ("next.js", "other", r"next\.?js", False),
+    ("vue", "other", r"vue(?:\.?js)?", False),
+    ("angular", "other", r"angular(?:js)?", False),
+    ("svelte", "other", r"svelte(?:kit)?", False),
+    ("htmx", "other", r"htmx", False),
+    ("tailwind", "other", r"tailwind(?: ?css)?", False),
+    ("bootstrap", "other", r"bootstrap(?! (?:the|a|script|new))", False),
+    ("chart.js", "other", r"chart\.?js", False),
+    # infrastructure and services
+    ("docker", "other", r"docker(?:file)?|docker[- ]compose", False),
+    ("kubernetes", "other", r"kubernetes|k8s", False),
+    ("nginx", "other", r"nginx", False),
+    ("prometheus", "other", r"prometheus", False),
+    ("grafana", "other", r"grafana", False),
+    ("terraform", "other", r"terraform", False),
+    ("stripe", "other", r"stripe", False),
+    ("salesforce", "other", r"salesforce", False),
+    ("zendesk", "other", r"zendesk", False),
+    ("slack", "other", r"slack", False),
+    ("github", "other", r"github(?! actions)", False),
+    ("twilio", "other", r"twilio", False),
+    ("sendgrid", "other", r"sendgrid", False),
+    # testing
+    ("pytest", "testing", r"pytest", False),
+    ("hypothesis", "testing", r"hypothesis", False),
+    ("unittest", "testing", r"unittest", False),
+]
+_VERSION = r"(?:[ -]?v?(\d+(?:\.\d+)*)(?![\d%]))?"
+
+
+def _compile(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(rf"(?<![\w.-])(?:{pattern}){_VERSION}(?![\w-])", flags)
+
+
+TECHNOLOGIES: list[Tech] = [Tech(n, slot, _compile(p, cs)) for n, slot, p, cs in _ENTRIES]
+
+DEFAULTS: dict[ProjectType, dict[str, list[str]]] = {
+    ProjectType.WEB_API: {"backend": ["fastapi", "sqlalchemy", "uvicorn"], "database": ["sqlite"]},
+    ProjectType.CLI_TOOL: {"backend": ["typer"]},
+    ProjectType.LIBRARY: {"backend": ["stdlib"]},
+}
+# What the built-in engine generates instead of a named stack it has no templates for.
+MAPPED: dict[str, str] = {
+    "postgresql": "SQLite through SQLAlchemy; point DATABASE_URL at PostgreSQL to use it",
+    "mysql": "SQLite through SQLAlchemy; point DATABASE_URL at MySQL to use it",
+    "mongodb": "relational SQLite tables through SQLAlchemy (documents become rows)",
+    "redis": "no cache layer; data lives in SQLite",
+    "flask": "equivalent FastAPI routes",
+    "django": "FastAPI routes with SQLAlchemy models instead of Django views and ORM",
+    "graphql": "REST endpoints",
+    "click": "a Typer CLI (Typer is built on Click)",
+    "argparse": "a Typer CLI",
+    "react": "no frontend; the API serves JSON",
+    "next.js": "no frontend; the API serves JSON",
+    "vue": "no frontend; the API serves JSON",
+    "angular": "no frontend; the API serves JSON",
+    "svelte": "no frontend; the API serves JSON",
+    "celery": "no task queue; work runs in the request",
+}
+LABELS = {
+    "postgresql": "PostgreSQL",
+    "mysql": "MySQL",
+    "mongodb": "MongoDB",
+    "redis": "Redis",
+    "flask": "Flask",
+    "django": "Django",
+    "graphql": "GraphQL",
+    "click": "Click",
+    "argparse": "argparse",
+    "react": "React",
+    "next.js": "Next.js",
+    "vue": "Vue",
+    "angular": "Angular",
+    "svelte": "Svelte",
+    "celery": "Celery",
+}
+ENGINE_STACK = {
+    ProjectType.WEB_API: "FastAPI + SQLAlchemy on SQLite",
+    ProjectType.CLI_TOOL: "a Typer CLI",
+    ProjectType.LIBRARY: "a standard-library Python package",
+}
+
+
+def is_technology(phrase: str) -> bool:
+    """Whether ``phrase`` is just the name of a technology ("stripe", "PostgreSQL 16")."""
+    phrase = phrase.strip()
+    return any(t.pattern.fullmatch(phrase) for t in TECHNOLOGIES)
