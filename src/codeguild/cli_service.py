@@ -55,9 +55,8 @@ def serve(
 def _serve_with_grpc(host: str, port: int, settings: Settings) -> None:
     """The API as ``codeguild.api.server`` serves it, with the orchestrator's gRPC server
     started and stopped by the app's lifespan (one event loop: runs and workers meet there)."""
-    import uvicorn
-
     from codeguild.api.app import create_app
+    from codeguild.api.server import run_app
     from codeguild.rpc.channels import check_tls
     from codeguild.rpc.orchestrator import OrchestratorServer
 
@@ -77,16 +76,7 @@ def _serve_with_grpc(host: str, port: int, settings: Settings) -> None:
             await grpc_server.stop()
 
     app.router.lifespan_context = lifespan
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        proxy_headers=True,
-        http="httptools",
-        loop="uvloop",
-        access_log=settings.api_access_log,
-    )
+    run_app(app, host, port, settings)
 
 
 @users_app.command("add")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uvicorn
+from fastapi import FastAPI
 
 from codeguild.api.app import create_app
 from codeguild.config import Settings, get_settings
@@ -14,7 +15,11 @@ def serve(host: str, port: int, settings: Settings | None = None) -> None:
     Raises InsecureConfigError before listening when production mode has an unsafe key.
     """
     settings = settings or get_settings()
-    app = create_app(settings)
+    run_app(create_app(settings), host, port, settings)
+
+
+def run_app(app: FastAPI, host: str, port: int, settings: Settings) -> None:
+    """Blocking: serve ``app`` with uvicorn (one worker process) until interrupted."""
     # httptools and uvloop (uvicorn[standard]) parse and schedule in C; the access log line per
     # request is opt-in (CODEGUILD_API_ACCESS_LOG) because it costs ~10% of a status request
     uvicorn.run(

@@ -28,32 +28,13 @@ from typing import Any
 
 from codeguild.context.reducers import (
     REDUCERS,
-    Append,
     ContextConflictError,
     ContextValueError,
-    ErrorOnConflict,
-    LastValue,
-    LastWriterWins,
-    MergeDict,
     Reducer,
 )
 from codeguild.errors import CodeguildError
 
-__all__ = [
-    "REDUCERS",
-    "Append",
-    "ContextConflictError",
-    "ContextKeyError",
-    "ContextValueError",
-    "ContextView",
-    "ErrorOnConflict",
-    "LastValue",
-    "LastWriterWins",
-    "MergeDict",
-    "Reducer",
-    "SharedContext",
-    "UndeclaredKeyError",
-]
+__all__ = ["ContextKeyError", "ContextView", "SharedContext", "UndeclaredKeyError"]
 
 
 class ContextKeyError(CodeguildError):
