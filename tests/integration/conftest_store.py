@@ -60,6 +60,15 @@ def fresh_postgres_database() -> Iterator[str]:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database per test and backend, for code under test that migrates it itself."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'runs.db'}"
+        return
+    yield from fresh_postgres_database()
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def store_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

@@ -7,10 +7,9 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
+import conftest_store
 import pytest
 
 from codeguild.recording import CRASH_ENV
@@ -20,36 +19,8 @@ from codeguild.store.db import Store
 pytestmark = pytest.mark.integration
 
 REQUIREMENT = "A Python library to convert integers to Roman numerals and back."
-POSTGRES_ADMIN = os.environ.get(
-    "CODEGUILD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'runs.db'}"
-        return
-    import asyncpg
-
-    name = f"codeguild_crash_{uuid.uuid4().hex[:10]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(POSTGRES_ADMIN.replace("postgresql+asyncpg", "postgresql"))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    try:
-        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    except OSError as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN}: {exc}")
-    base = POSTGRES_ADMIN.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+database_url = conftest_store.database_url
 
 
 def _codeguild(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

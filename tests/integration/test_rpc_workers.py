@@ -12,11 +12,11 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import conftest_store
 import pytest
 
 from codeguild.report import REPORT_JSON, REPORT_MD
@@ -39,35 +39,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-POSTGRES_ADMIN = os.environ.get(
-    "CODEGUILD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'runs.db'}"
-        return
-    import asyncpg
-
-    name = f"codeguild_rpc_{uuid.uuid4().hex[:10]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(POSTGRES_ADMIN)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    try:
-        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    except OSError as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN}: {exc}")
-    yield f"{POSTGRES_ADMIN.rsplit('/', 1)[0]}/{name}"
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+database_url = conftest_store.database_url
 
 
 def _env(tmp_path: Path, database_url: str | None = None, **extra: str) -> dict[str, str]:
