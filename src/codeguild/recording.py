@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 #: Fault injection for crash tests: "after_tasks:N" kills the process (SIGKILL) once N tasks are
 #: committed; "mid_artifact:N" kills it while the Nth task's files are half stored.
 CRASH_ENV = "CODEGUILD_CRASH_AT"
+#: how long closing an interrupted attempt may hold up its cancellation
+INTERRUPT_RECORD_S = 5.0
 
 
 class DurableEventBus(EventBus):
@@ -178,6 +180,20 @@ class RunRecorder:
                 fence=self.fence,
             )
 
+    async def interrupted(self, task: TaskSpec, attempt: int, reason: str) -> None:
+        """Close an attempt the scheduler stopped, so no attempt stays "running" for ever.
+
+        Best effort and bounded: it runs while a cancellation unwinds, so a slow or lost store
+        must not hold that up (the task's own state is untouched either way).
+        """
+        try:
+            async with asyncio.timeout(INTERRUPT_RECORD_S), self._fenced(task.name, "interruption"):
+                await self.store.tasks.mark_attempt_interrupted(
+                    self.run_id, task.name, attempt, reason=reason, fence=self.fence
+                )
+        except Exception as exc:
+            log.warning("could not close interrupted attempt task=%s: %s", task.name, exc)
+
     async def snapshot(self, project: Path) -> None:
         """Store the finished project's files as the run's ``PROJECT_SNAPSHOT``: any replica
         serves the files and the zip from the database, not from this process's disk."""
@@ -230,9 +246,12 @@ class RecordingAgent:
         started = time.perf_counter()
         try:
             result = await self.inner.execute(task, ctx)
+        except asyncio.CancelledError as exc:
+            reason = str(exc.args[0]) if exc.args else "interrupted"
+            await self._recorder.interrupted(task, attempt, reason)
+            raise
         except BaseException as exc:
-            if not isinstance(exc, asyncio.CancelledError):
-                await self._recorder.failed(task, attempt, self.name, exc)
+            await self._recorder.failed(task, attempt, self.name, exc)
             raise
         log.debug("task=%s took %.3fs", task.name, time.perf_counter() - started)
         await self._recorder.succeeded(task, attempt, self.name, result, ctx)

@@ -229,6 +229,10 @@ def test_a_worker_killed_mid_task_loses_nothing(
     assert succeeded == {t["name"]: 1 for t in report["tasks"]}
     killed = [r for r in rows if r.task == "run_tests" and r.agent == f"tester@{victim}"]
     assert len(killed) == 1 and killed[0].state != "succeeded"
+    # the lost attempt is closed with why, not left "running" for ever
+    assert killed[0].state == "cancelled" and killed[0].finished_at is not None
+    assert killed[0].error == "interrupted: unhealthy"
+    assert not [r for r in rows if r.finished_at is None]
     # the remote agents' progress became the run's events, and the loss is on record
     progress = [e for e in events if e.kind == "progress" and e.task == "run_tests"]
     assert any("sandbox" in e.message and "@w" in (e.agent or "") for e in progress)

@@ -178,6 +178,33 @@ async def test_retry_attempts_and_late_failure_do_not_undo_success(
     ]
 
 
+async def test_an_interrupted_attempt_is_closed_without_touching_its_task(
+    store: Store, run_id: str
+) -> None:
+    await _run(store, run_id)
+    await store.tasks.upsert_plan(run_id, PLAN)
+    await store.tasks.mark_started(run_id, "write_models", 1, agent="lost")
+    closed = await store.tasks.mark_attempt_interrupted(
+        run_id, "write_models", 1, reason="interrupted: unhealthy"
+    )
+    assert closed is True
+    # the task runs again elsewhere: it is still running, not cancelled
+    assert (await store.tasks.get(run_id, "write_models")).state == "running"
+    await store.tasks.mark_started(run_id, "write_models", 2, agent="other")
+    await store.tasks.mark_finished(run_id, "write_models", 2)
+    # closing twice, or an attempt that never started, changes nothing
+    again = await store.tasks.mark_attempt_interrupted(run_id, "write_models", 1, reason="x")
+    never = await store.tasks.mark_attempt_interrupted(run_id, "write_models", 9, reason="x")
+    assert again is False and never is False
+    attempts = await store.tasks.attempts(run_id, "write_models")
+    assert [(a.state, a.error) for a in attempts] == [
+        ("cancelled", "interrupted: unhealthy"),
+        ("succeeded", None),
+    ]
+    assert all(a.finished_at is not None for a in attempts)
+    assert (await store.tasks.get(run_id, "write_models")).state == "succeeded"
+
+
 async def test_cycle_is_rejected_with_the_cycle_named(store: Store, run_id: str) -> None:
     await _run(store, run_id)
     await store.tasks.upsert_plan(run_id, PLAN)

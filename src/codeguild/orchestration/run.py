@@ -372,7 +372,8 @@ class Run(RunState):
             attempt.agent, capability, False, duration, record=why is Interrupt.TIMEOUT
         )
         if attempt.worker is not None:
-            attempt.worker.cancel()
+            # the reason travels with the cancellation, e.g. for the attempt's durable record
+            attempt.worker.cancel(f"interrupted: {why.value}")
 
     def _on_timeout(self, attempt: Attempt) -> None:
         attempt.timer = None

@@ -314,6 +314,55 @@ class TaskRepository:
 
         return await self.db.run(go, what="tasks.mark_finished")
 
+    async def mark_attempt_interrupted(
+        self,
+        run_id: str,
+        task: str,
+        attempt: int,
+        *,
+        reason: str,
+        at: datetime | None = None,
+        fence: RunFence | None = None,
+    ) -> bool:
+        """Close an attempt the scheduler stopped (its agent died, it timed out, a copy won, the
+        run was cancelled) as ``cancelled`` with ``reason``. The task itself is left alone: it
+        runs again or has ended through another attempt. False if the attempt was closed already.
+        """
+        finished = at or utcnow()
+
+        async def go(conn: AsyncConnection) -> bool:
+            if fence is not None:
+                await check_fence(conn, self.db, fence)
+            row = (
+                (
+                    await conn.execute(
+                        select(task_attempts.c.started_at, task_attempts.c.finished_at).where(
+                            task_attempts.c.run_id == run_id,
+                            task_attempts.c.task == task,
+                            task_attempts.c.attempt == attempt,
+                        )
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is None or row["finished_at"] is not None:
+                return False
+            took = max(0.0, (finished - row["started_at"]).total_seconds())
+            await conn.execute(
+                update(task_attempts)
+                .where(
+                    task_attempts.c.run_id == run_id,
+                    task_attempts.c.task == task,
+                    task_attempts.c.attempt == attempt,
+                    task_attempts.c.finished_at.is_(None),
+                )
+                .values(state="cancelled", finished_at=finished, duration_s=took, error=reason)
+            )
+            return True
+
+        return await self.db.run(go, what="tasks.mark_attempt_interrupted")
+
     # -- reading -----------------------------------------------------------------------------
 
     async def list(self, run_id: str) -> builtins.list[StoredTask]:
