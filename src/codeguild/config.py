@@ -180,7 +180,7 @@ class Settings(BaseSettings):
         "a tmpfs such as /dev/shm makes small tasks much faster)",
     )
     remote_wait_s: float = Field(
-        60.0, gt=0, description="How long `generate --grpc-port` waits for the remote roles"
+        60.0, gt=0, description="How long a run waits for workers of the remote roles"
     )
 
     @field_validator("remote_roles", mode="before")

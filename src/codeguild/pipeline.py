@@ -41,7 +41,7 @@ from codeguild.report import REPORT_JSON, REPORT_MD, RunReport
 from codeguild.reporting import RunFacts, build_report
 from codeguild.store.db import RunFence, RunRecord, RunStatus, Store, StoredTask
 from codeguild.store.memory.cache import ResultCache
-from codeguild.team import CHECK_TASKS, AgentTeam, verdict, voters
+from codeguild.team import CHECK_TASKS, AgentTeam, remote_agents, verdict, voters
 
 log = logging.getLogger(__name__)
 
@@ -382,6 +382,9 @@ class Pipeline:
     async def _execute(
         self, graph: TaskGraph, ctx: RunContext, agents: AgentTeam, recorder: RunRecorder | None
     ) -> RunOutcome:
+        remote = remote_agents()
+        if remote is not None:  # workers may still be starting (e.g. pods after a deploy)
+            await remote.wait_for_required(self.settings.remote_wait_s)
         manager = self._manager = AgentManager()
         agents.register(manager, recorder, self.cache)
         if self.store is not None:

@@ -35,6 +35,9 @@ class RemoteAgents(Protocol):
 
     def attach(self, manager: AgentManager, role: str, wrap: Callable[[Agent], Agent]) -> None: ...
 
+    async def wait_for_required(self, timeout_s: float) -> None:
+        """Until every role that must be remote has a worker; a clear error after the timeout."""
+
 
 _remote: RemoteAgents | None = None
 

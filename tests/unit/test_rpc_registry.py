@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import grpc
@@ -124,6 +125,19 @@ async def test_waiting_for_roles_names_what_is_missing() -> None:
     with pytest.raises(RemoteRolesMissingError, match=r"remote role\(s\) security within 0.2s"):
         await registry.wait_for_roles(["tester", "security"], 0.2)
     await registry.wait_for_roles(["tester"], 0.2)
+    await registry.close()
+
+
+async def test_a_run_waits_for_required_roles_that_join_late() -> None:
+    registry = RemoteAgentRegistry(Settings(), required_roles=["tester"])
+    with pytest.raises(RemoteRolesMissingError, match=r"remote role\(s\) tester within 0.1s"):
+        await registry.wait_for_required(0.1)
+    waiting = asyncio.create_task(registry.wait_for_required(5.0))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()  # still no worker: the run holds
+    registry.register("w1", "127.0.0.1:7001", ["tester"], 1, PROTOCOL_VERSION)
+    await asyncio.wait_for(waiting, 1.0)  # the worker joined: the run goes on
+    await RemoteAgentRegistry(Settings(), required_roles=[]).wait_for_required(0.0)
     await registry.close()
 
 

@@ -208,6 +208,12 @@ class RemoteAgentRegistry:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), left)
 
+    async def wait_for_required(self, timeout_s: float) -> None:
+        """Until every role of CODEGUILD_REMOTE_ROLES has a healthy worker (see above): a run
+        submitted while workers are still starting waits for them instead of failing."""
+        if self.required_roles:
+            await self.wait_for_roles(self.required_roles, timeout_s)
+
     async def close(self) -> None:
         for worker in self._workers.values():
             for agent in worker.agents.values():
