@@ -239,9 +239,10 @@ class TaskGraph:
         est = estimate or _default_estimate
         remaining: dict[str, float] = {}
         tasks, dependents = self._tasks, self._dependents
+        lookup = remaining.__getitem__
         for name in reversed(self.topological_order()):
             children = dependents[name]
-            tail = max([remaining[c] for c in children]) if children else 0.0
+            tail = max(map(lookup, children)) if children else 0.0
             remaining[name] = est(tasks[name]) + tail
         return remaining
 
