@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from codeguild.intent.cuetext import cue_text
 from codeguild.intent.models import ProjectCategory
 
 _WEB, _CLI, _LIB = ProjectCategory.WEB_API, ProjectCategory.CLI_TOOL, ProjectCategory.LIBRARY
@@ -42,7 +43,9 @@ _CUES: list[tuple[str, ProjectCategory, float]] = [
     (r"\bweb\b", _WEB, 1),
     (r"\bweb[- ]?app(?:lication)?s?\b|\bwebsites?\b|\bweb ?sites?\b|\bweb[- ]based\b", _APP, 4),
     (
-        r"\bweb[- ]?app(?:lication)?'?s? (?:back-?end|api)\b|\bapi for (?:an?|the|my|our) \w+ app",
+        r"\b(?:web[- ]?)?app(?:lication)?'?s? (?:back-?end|api)\b"
+        r"|\bapi for (?:an?|the|my|our) \w+ app"
+        r"|\bback-?end (?:for|of) (?:an?|the|my|our) (?:\w+ ){0,2}app\b",
         _APP,
         -5,
     ),
@@ -74,18 +77,20 @@ _CUES: list[tuple[str, ProjectCategory, float]] = [
     (r"\b(?:kafka|rabbitmq|kinesis|pub/?sub)\b", _ETL, 1.5),
     (
         r"\b(?:bigquery|snowflake|redshift|data ?lake|data warehouse|warehouse (?:table|database)"
-        r"|analytics (?:database|db|warehouse)|parquet)\b",
+        r"|analytics (?:database|db|warehouse)|parquet|(?:into|to) (?:the |our |a )?warehouse)\b",
         _ETL,
         3,
     ),
     (
-        r"\b(?:nightly|hourly|daily|weekly|every (?:\d+ )?(?:day|night|hour|minutes?|week)|cron)\b",
+        r"\b(?:nightly|hourly|daily|weekly|(?:every|each) (?:\d+ )?(?:day|night|morning|evening"
+        r"|hour|minutes?|week)|cron)\b",
         _ETL,
         1.5,
     ),
     (r"\b(?:aggregat\w*|deduplicat\w*|enrich\w*|transforms?|anonymi[sz]\w*)\b", _ETL, 1.5),
+    (r"\b(?:roll-?ups?|downsampl\w*|continuously|time[- ]series)\b", _ETL, 1.5),
     (
-        r"\b(?:extract\w*|pulls?|reads?|consumes?)\b[^.]{0,80}\b(?:loads?|writes?|stores?|appends?|publish\w*)\b[^.]{0,30}\b(?:into|to)\b",
+        r"\b(?:extract\w*|pulls?|reads?|consumes?|exports?|copy|copies|fetch\w*|collects?)\b[^.]{0,80}\b(?:loads?|writes?|stores?|appends?|publish\w*)\b[^.]{0,30}\b(?:into|to|in)\b",
         _ETL,
         2,
     ),
@@ -93,7 +98,86 @@ _CUES: list[tuple[str, ProjectCategory, float]] = [
     (r"\b(?:log ?in|logged[- ]in|sign ?in|jwt|oauth2?|authenticat\w*|bearer)\b", _WEB, 1),
     (r"\bconcurrent users\b|\brequests per second\b|\brps\b|\blatency\b", _WEB, 1.5),
     (r"\bjson (?:responses?|body|payloads?)\b", _WEB, 1),
-    (r"\bcommand[- ]line\b", _CLI, 4),
+    (r"\bcommand[- ]line\b|\bcmd[- ]line\b", _CLI, 4),
+    # how it is used: run by a person or cron, typed into, imported by other code
+    (
+        r"\b(?:run|type|call|invoke|execute|launch)\w* (?:it |them |this )?(?:from|in|on|via) "
+        r"(?:the |my |a |our )?(?:cron\w*|shell|terminal|command line|command prompt|laptop"
+        r"|console|ci|jenkins|github actions|pre-commit)\b",
+        _CLI,
+        3,
+    ),
+    (r"\b(?:an?|the) command (?:i|we|you|that|to)\b|\btype (?:\w+ )?commands?\b", _CLI, 3),
+    (
+        r"\bexits? (?:code|status|non-?zero|with (?:an? )?(?:code|status|error))"
+        r"|\bfails? the build",
+        _CLI,
+        2,
+    ),
+    (
+        r"\b(?:other|our|my|their) (?:\w+ )?(?:code|devs|developers|teams|projects|scripts|apps?"
+        r"|programs|tools|micro-?services|services|libraries|modules)"
+        r" (?:can |will |could )?(?:import|pip install|depend on|share|reuse|vendor)"
+        r"|\b(?:other|our|my|their) (?:\w+ )?(?:code|scripts|programs) (?:can |will )?call"
+        r"|\bimports? it\b|\bused by other (?:tools|code|projects|programs|libraries|modules)",
+        _LIB,
+        3,
+    ),
+    (
+        r"\b(?:as an? |a )?(?:shared )?dependenc(?:y|ies)\b|\breusable\b"
+        r"|\breturns? (?:an? |the )?(?:dicts?|lists?|objects?|dataclass\w*|tuples?|iterators?)\b",
+        _LIB,
+        2,
+    ),
+    (r"\bdecorators?\b|\bcontext managers?\b|\bpure[- ]python\b", _LIB, 2),
+    (
+        r"\b(?:used?|open|opens|viewed|runs?|works?) in (?:(?:a|the|their|any) (?:web )?browser"
+        r"|chrome|firefox|safari|edge)\b",
+        _APP,
+        3,
+    ),
+    (r"\badmin (?:interface|area|console|site|dashboard)\b|\binterface\b|\bkanban\b", _APP, 1.5),
+    # used from a phone: a mobile app needs a backend to talk to
+    (r"\b(?:android|ios|iphone|mobile|flutter|react native)(?: app)?\b", _WEB, 2.5),
+    (r"\b(?:type|run|call|enter)\s+`|\bexecutables?\b|\bbinary\b", _CLI, 3),
+    (r"\b(?:git |pre-commit |pre-push |commit )hooks?\b|\bpre-commit\b", _CLI, 3),
+    (
+        r"\breplicat\w*|\bincremental(?:ly)?\b|\bchange data capture\b|\bcdc\b"
+        r"|\b(?:every|each) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+        r"|\breporting (?:database|db|tables?)\b",
+        _ETL,
+        3,
+    ),
+    (r"\b(?:call(?:ed|s)?|hit|reach(?:ed)?|talk to) (?:it )?over (?:http|the network)", _WEB, 3),
+    # other software uses it over the network: "so the POS terminals can query it"
+    (
+        r"\b(?:clients?|apps?|terminals|devices|tools|front-?ends?|services|partners|devs"
+        r"|developers|robots|integrations) (?:can |will |could |should |would )?(?:call|query"
+        r"|hit|poll|fetch from|talk to|connect to) (?:it|this|us)\b",
+        _WEB,
+        3,
+    ),
+    (r"\bexpos(?:e|es|ing)\b[^.;]{0,40}\b(?:over|via|through)\b|\bserver[- ]side\b", _WEB, 2.5),
+    (r"\bjson (?:interface|over http)\b", _WEB, 2),
+    (
+        r"\b(?:drop|use|include|reuse|embed|vendor)\w* (?:it |this )?in(?:to)? (?:other|our|my"
+        r"|their|any) (?:\w+ )?(?:projects?|code ?bases?|code|apps?|services)\b|\blib\b",
+        _LIB,
+        3,
+    ),
+    (
+        r"\b(?:build|create|make|design|develop|want|need)\w* (?:me |us )?(?:an? |the |our |my )?"
+        r"(?:[\w-]+ ){0,2}(?:web ?)?sites?\b",
+        _APP,
+        2.5,
+    ),
+    (r"\bstatic (?:html )?(?:web ?)?site generator\b", _CLI, 3),
+    (
+        r"\b(?:into|to|generat\w*|render\w*|produc\w*|outputs?) (?:an? |the )?static (?:html )?"
+        r"(?:web ?)?(?:sites?|pages?|websites?)\b",
+        _APP,
+        -4,
+    ),
     (r"\bcli\b", _CLI, 4),
     (r"\bterminal\b", _CLI, 3),
     (r"\bshell\b", _CLI, 2),
@@ -145,6 +229,7 @@ def score_project_type(text: str, *, describes_records: bool = False) -> TypeSco
     """Score ``text`` for each project type; ``project_type`` is None when nothing matched."""
     scores = dict.fromkeys(CATEGORIES, 0.0)
     cues: dict[ProjectCategory, list[str]] = {t: [] for t in CATEGORIES}
+    text = cue_text(text)
     for regex, ptype, weight in _COMPILED:
         hits = regex.findall(text)
         if hits:

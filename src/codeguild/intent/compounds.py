@@ -23,7 +23,8 @@ _NOT_MODIFIERS = word_set(
     small large little short long high low top bottom full empty free paid total whole certain
     specific general special regular normal standard default primary secondary extra additional
     optional required unique valid invalid best good bad great nice cool important key real fake
-    own same such other any some each every both either neither"""
+    own same such other any some each every both either neither many few numerous more most less
+    fewer enough one two three four five six seven eight nine ten dozen hundred thousand"""
 )
 # verbs that come before a plural object ("place orders", "approve requests")
 VERBS = word_set(
@@ -32,7 +33,7 @@ VERBS = word_set(
     leave cancel confirm accept reject pay receive ship deliver return borrow lend reserve see
     read write send collect hold register run propose vote tick pick choose select save load
     print give take make display contain include need want use allow let help create add delete
-    update list view remove show get find search filter sort export import"""
+    update list view remove show get find search filter sort export import put"""
 )
 
 

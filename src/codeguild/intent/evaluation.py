@@ -52,6 +52,26 @@ def load_cases(path: Path) -> list[EvalCase]:
     return cases
 
 
+SPLITS = ("tune", "heldout")
+
+
+def split_files(directory: Path, split: str) -> list[Path]:
+    """The files of one split: every ``<split>*.toml`` in ``directory`` (tune.toml, tune2.toml)."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+    return sorted(directory.glob(f"{split}*.toml"))
+
+
+def load_split(directory: Path, split: str) -> list[EvalCase]:
+    """Every case of one split, file by file; an id used twice is an error in the set."""
+    cases = [case for path in split_files(directory, split) for case in load_cases(path)]
+    ids = [c.id for c in cases]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise ValueError(f"case ids used more than once in the {split} split: {duplicated}")
+    return cases
+
+
 @dataclass
 class _Counts:
     tp: int = 0

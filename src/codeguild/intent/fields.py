@@ -116,7 +116,8 @@ _RENAMES = {
 
 _UNIT_HINT = re.compile(
     r"\bin (minutes|mins|seconds|secs|hours|days|weeks|ms|dollars|euros|usd|eur|cents|pounds"
-    r"|kg|kilograms|grams|km|kilometers|kilometres|meters|metres|miles|lbs|percent)\b"
+    r"|kg|kilograms|grams|km|kilometers|kilometres|meters|metres|miles|lbs|percent|hectares"
+    r"|acres|liters|litres)\b"
 )
 _UNIT_TYPES: dict[str, FieldType] = {
     **dict.fromkeys(["minutes", "mins", "seconds", "secs", "hours", "days", "weeks", "ms"], "int"),
@@ -130,6 +131,10 @@ _UNIT_TYPES: dict[str, FieldType] = {
             "km",
             "kilometers",
             "kilometres",
+            "hectares",
+            "acres",
+            "liters",
+            "litres",
             "meters",
             "metres",
             "miles",
@@ -231,6 +236,7 @@ def parse_field(phrase: str, text: str) -> ParsedField | None:
     if raw.endswith(" flag") or raw.endswith(" boolean"):
         explicit = explicit or "bool"
     raw = _NOISE_SUFFIX.sub("", raw).strip()
+    raw = re.sub(r"(?<=\bat) timestamp$", "", raw)  # "expires at timestamp" is expires_at
     name = snake(raw)
     if not name or len(name.split("_")) > 4 or not name[0].isalpha():
         return None

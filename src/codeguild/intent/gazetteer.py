@@ -112,6 +112,45 @@ _ENTRIES: list[tuple[str, str, str, bool]] = [
     ("github", "other", r"github(?! actions)", False),
     ("twilio", "other", r"twilio", False),
     ("sendgrid", "other", r"sendgrid", False),
+    # more stores, services and tools people name; all in "other" so the engines' database
+    # and framework choices are untouched
+    ("influxdb", "other", r"influx ?db", False),
+    ("clickhouse", "other", r"clickhouse", False),
+    ("neo4j", "other", r"neo4j", False),
+    ("firebase", "other", r"firebase|firestore", False),
+    ("supabase", "other", r"supabase", False),
+    ("mqtt", "other", r"mqtt", False),
+    ("kinesis", "other", r"kinesis", False),
+    ("sqs", "other", r"(?:amazon |aws )?sqs", False),
+    ("shopify", "other", r"shopify", False),
+    ("hubspot", "other", r"hubspot", False),
+    ("jira", "other", r"jira", False),
+    ("mailgun", "other", r"mailgun", False),
+    ("paypal", "other", r"paypal", False),
+    ("auth0", "other", r"auth0", False),
+    ("keycloak", "other", r"keycloak", False),
+    ("sentry", "other", r"sentry", False),
+    ("datadog", "other", r"datadog", False),
+    ("discord", "other", r"discord", False),
+    ("telegram", "other", r"telegram", False),
+    ("openai", "other", r"openai", False),
+    ("streamlit", "other", r"streamlit", False),
+    ("tkinter", "other", r"tkinter", False),
+    ("electron", "other", r"electron(?:\.js|js)?(?= app| desktop|,|\.|$)", False),
+    ("express", "other", r"express\.?js", False),
+    ("nestjs", "other", r"nest\.?js", False),
+    ("jquery", "other", r"jquery", False),
+    ("d3", "other", r"d3(?:\.js)?", False),
+    ("leaflet", "other", r"leaflet(?:\.js)?", False),
+    ("matplotlib", "other", r"matplotlib", False),
+    ("plotly", "other", r"plotly", False),
+    ("scikit-learn", "other", r"scikit-learn|sklearn", False),
+    ("pytorch", "other", r"py ?torch", False),
+    ("tensorflow", "other", r"tensorflow", False),
+    ("gunicorn", "other", r"gunicorn", False),
+    ("ansible", "other", r"ansible", False),
+    ("minio", "other", r"minio", False),
+    ("meilisearch", "other", r"meilisearch", False),
     # testing
     ("pytest", "testing", r"pytest", False),
     ("hypothesis", "testing", r"hypothesis", False),
@@ -178,3 +217,9 @@ def is_technology(phrase: str) -> bool:
     """Whether ``phrase`` is just the name of a technology ("stripe", "PostgreSQL 16")."""
     phrase = phrase.strip()
     return any(t.pattern.fullmatch(phrase) for t in TECHNOLOGIES)
+
+
+def names_a_technology(text: str) -> bool:
+    """Whether ``text`` names a database, framework or service: a sign it is about software.
+    Languages do not count ("java" is also coffee)."""
+    return any(t.slot != "language" and t.pattern.search(text) for t in TECHNOLOGIES)

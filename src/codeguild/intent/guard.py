@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from codeguild.errors import RequirementError
+from codeguild.intent.gazetteer import names_a_technology
 from codeguild.intent.language import profile
 from codeguild.intent.lexicon import SOFTWARE_CUE
 from codeguild.intent.safety import find_injection
@@ -14,6 +15,8 @@ from codeguild.intent.safety import find_injection
 log = logging.getLogger(__name__)
 
 MAX_REQUIREMENT_CHARS = 20_000
+# an example invocation in backticks ("type `budget add 12.50`") is about a program
+_COMMAND_EXAMPLE = re.compile(r"`[a-z][\w.-]* [^`]+`", re.IGNORECASE)
 # Share of junk characters above which the input is treated as binary rather than text.
 _JUNK_SHARE = 0.05
 _EXAMPLE = (
@@ -122,7 +125,12 @@ def check_requirement(text: str) -> str:
             f"The requirement is {detected}; the built-in engine reads English requirements.",
             hint="Rephrase the requirement in English.",
         )
-    if not SOFTWARE_CUE.search(cleaned) and not _describes_records(cleaned):
+    if (
+        not SOFTWARE_CUE.search(cleaned)
+        and not _COMMAND_EXAMPLE.search(cleaned)
+        and not _describes_records(cleaned)
+        and not names_a_technology(cleaned)
+    ):
         raise RequirementError(
             "The text does not ask for software: it names nothing to build (no API, command line "
             "tool, library, app or task such as parse, convert, manage or track).",

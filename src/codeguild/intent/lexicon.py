@@ -19,7 +19,9 @@ SOFTWARE_CUE = re.compile(
     r"|converter|validat|calculat|comput|manag|track|crud|database|db|store|storing|automat|bot"
     r"|python|json|csv|yaml|xml|markdown|sql|import|export|format|generator|system|dashboard"
     r"|microservice|webhook|queue|scraper|scrape|crawl|count|hash|encrypt|decrypt|encode|decode"
-    r"|pipeline|etl|elt|ingest|sync|batch|stream|workflow|site|game|portal|platform|sdk)",
+    r"|pipeline|etl|elt|ingest|sync|batch|stream|workflow|site|game|portal|platform|sdk|cron|job"
+    r"|backup|migrat|replicat|page|online|browser|checkout|table|entit|schema|field|hook"
+    r"|executable|git|map|interface)",
     re.IGNORECASE,
 )
 
@@ -108,7 +110,14 @@ NON_ENTITY_NOUNS = word_set(
     interface ui python3 isbn isbns numeral numerals sql sqlite postgres postgresql mysql redis
     mongodb docker fastapi flask django kubernetes pagination authentication authorization
     performance security second seconds minute minutes hour hours ms millisecond milliseconds
-    percent"""
+    percent decorator decorators wrapper wrappers helper helpers view views handler handlers"""
+)
+
+# Software words that also name things people keep records of ("classes" of a gym, "fields" of
+# a farm, "columns" of a kanban board): records when the text gives them attributes.
+DOMAIN_CAPABLE = word_set(
+    """class field column table page event card document message unit session ticket tag
+    board note task application request"""
 )
 
 # Nouns that, as the last word of a compound, need the word before them to mean anything

@@ -12,13 +12,20 @@ from codeguild.errors import IntentError
 from codeguild.intent import embeddings, zeroshot
 from codeguild.intent.category import decide_type
 from codeguild.intent.commands import extract_commands
+from codeguild.intent.cuetext import uses_remote_service
 from codeguild.intent.entities import extract_entities
 from codeguild.intent.features import detect_auth, extract_features
 from codeguild.intent.fields import default_fields
 from codeguild.intent.guard import check_requirement
 from codeguild.intent.inflect import pascal, plural
 from codeguild.intent.lexicon import MANAGEMENT_VERBS, find_domains
-from codeguild.intent.models import Classification, Entity, ProjectIntent, ProjectType
+from codeguild.intent.models import (
+    Classification,
+    Entity,
+    ProjectCategory,
+    ProjectIntent,
+    ProjectType,
+)
 from codeguild.intent.naming import project_name, summary
 from codeguild.intent.safety import escape_intent, escape_text
 from codeguild.intent.similar import SimilarRequestCache
@@ -66,6 +73,10 @@ def coerce_project_type(value: ProjectType | str) -> ProjectType:
     raise IntentError(
         f"Unknown project type {value!r}.", hint=f"Choose one of: {choices} (or leave it unset)."
     )
+
+
+# categories whose projects may act on records kept elsewhere rather than store them
+_PROGRAMS = frozenset({ProjectCategory.CLI_TOOL, ProjectCategory.LIBRARY})
 
 
 class IntentProcessor:
@@ -149,6 +160,11 @@ class IntentProcessor:
         assumptions = list(typing.assumptions)
         if wants_auth and ptype is not ProjectType.WEB_API:
             extraction = extract_entities(cleaned, auth=False)
+        if typing.category is ProjectCategory.DATA_PIPELINE or (
+            typing.category in _PROGRAMS and uses_remote_service(lower)
+        ):
+            # "a CLI that creates users through our API": the users live elsewhere
+            extraction = extraction.kept_by_a_program()
         entities = extraction.entities
         assumptions.extend(extraction.assumptions)
         if ptype is ProjectType.WEB_API and not entities:

@@ -14,7 +14,8 @@ _PAIRS = re.compile(r"\b(?:date and time|terms and conditions|questions and answ
 # nouns that look like gerunds
 _ING_NOUNS = word_set(
     """listing building booking meeting painting wedding parking recording posting holding
-    offering ceiling earring clothing bedding filling pudding sibling duckling seedling"""
+    offering ceiling earring clothing bedding filling pudding sibling duckling seedling reading
+    rating sighting drawing finding filing"""
 )
 _NOT_NOUNS = word_set(
     """also then back able both either other same such well very each every many much more most few

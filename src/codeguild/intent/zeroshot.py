@@ -27,10 +27,14 @@ LABEL_DESCRIPTIONS: dict[ProjectCategory, tuple[str, ...]] = {
     ProjectCategory.CLI_TOOL: (
         "A command line tool run in a terminal with arguments, flags and subcommands.",
         "A small script or shell utility that reads files and prints results to the console.",
+        "A program a person or a cron job runs from the shell; it takes arguments and exits "
+        "with a status code.",
     ),
     ProjectCategory.LIBRARY: (
         "A reusable Python library or package of functions and classes that other code imports.",
         "An SDK or module with a typed public API of functions, published to a package index.",
+        "Code that developers pip install and import into their own programs; it runs no "
+        "server and has no user interface.",
     ),
     ProjectCategory.WEB_APP: (
         "A website or web application with pages and a user interface that people use in a "
