@@ -118,24 +118,17 @@ def _project(root: Path) -> dict[str, bytes]:
 
 
 def _comparable(report: dict[str, Any]) -> dict[str, Any]:
-    """The report without what differs between any two runs (ids, times, paths, agent names).
-
-    The security scan depends on the code tasks only, so whether the test files exist yet when
-    it runs is timing, in one process as with workers: its finding counts are left out.
-    """
+    """The report without what differs between any two runs (ids, times, paths, agent names)."""
     return {
         "status": report["status"],
         "stop_reason": report["stop_reason"],
         "intent": report["intent"],
         "plan": report["plan"],
         "files": report["files"],
-        "tasks": [
-            (t["name"], t["state"], t["summary"] if t["name"] != "security_scan" else "")
-            for t in report["tasks"]
-        ],
+        "tasks": [(t["name"], t["state"], t["summary"]) for t in report["tasks"]],
         "tests": {k: report["tests"][k] for k in ("passed", "failed", "errors")},
         "review": [(c["check"], c["passed"], len(c["findings"])) for c in report["review"]],
-        "security": [(c["check"], c["passed"]) for c in report["security"]],
+        "security": [(c["check"], c["passed"], len(c["findings"])) for c in report["security"]],
         "decision": report["decision"]["choice"],
     }
 
