@@ -24,7 +24,7 @@ from codeguild.config import Settings, get_settings
 from codeguild.decision import decide
 from codeguild.engines.base import Engine
 from codeguild.engines.builtin.engine import BuiltinEngine
-from codeguild.errors import CodeguildError, OutputExistsError, TaskFailedError
+from codeguild.errors import CodeguildError, TaskFailedError
 from codeguild.events import Event, EventBus, EventKind
 from codeguild.intent.models import ProjectIntent
 from codeguild.intent.processor import IntentProcessor
@@ -39,6 +39,15 @@ from codeguild.recording import DurableEventBus, RunRecorder
 from codeguild.recovery import resume_lease
 from codeguild.report import REPORT_JSON, REPORT_MD, RunReport
 from codeguild.reporting import RunFacts, build_report
+from codeguild.run_records import (
+    ResumeError,
+    check_resumable,
+    check_same_plan,
+    record_failure,
+    record_plan,
+    seed_history,
+)
+from codeguild.staging import check_destination, fresh_staging, move_into_place
 from codeguild.store.db import RunFence, RunRecord, RunStatus, Store, StoredTask
 from codeguild.store.memory.cache import ResultCache
 from codeguild.team import CHECK_TASKS, AgentTeam, remote_agents, verdict, voters
@@ -50,13 +59,6 @@ class BudgetStopError(CodeguildError):
     """The LLM budget ran out before the project was complete; the run can be resumed."""
 
     code = "budget_exceeded"
-
-
-class ResumeError(CodeguildError):
-    """A run cannot be resumed (unknown, finished, or planned differently)."""
-
-    code = "cannot_resume"
-    exit_code = 2
 
 
 class Pipeline:
@@ -160,15 +162,15 @@ class Pipeline:
                     # load), and a blocked loop serves nobody and renews no run lease
                     intent = await asyncio.to_thread(self._read_intent, requirement, project_type)
                 destination = output_parent / intent.name
-                _check_destination(destination, force)
+                check_destination(destination, force)
                 plan, graph = self.plan(intent)
                 if self.store is not None:
-                    await self._record_plan(intent, plan, destination)
+                    await record_plan(self.store, self.run_id, intent, plan, destination)
                 return await self._build(
                     requirement, intent, plan, graph, destination, started_at, t0
                 )
             except BaseException as exc:
-                await self._record_failure(exc)
+                await record_failure(self.store, self.run_id, exc, self.fence)
                 raise
 
     async def resume(
@@ -185,27 +187,18 @@ class Pipeline:
                 hint="Set CODEGUILD_DATABASE_URL as it was for the run (or keep the default).",
             )
         record = await self.store.runs.get(run_id)
-        if str(record.status) == "succeeded" or record.report is not None:
-            raise ResumeError(
-                f"Run {run_id} already finished ({record.status}); there is nothing to resume.",
-                hint=f"See it with `codeguild runs show {run_id}`.",
-            )
-        if record.intent is None or record.output_dir is None:
-            raise ResumeError(
-                f"Run {run_id} stopped before it was planned; nothing was done yet.",
-                hint="Start it again with `codeguild generate`.",
-            )
+        check_resumable(record)
         started_at, t0 = time.time(), time.perf_counter()
         self.run_id = run_id
         intent = ProjectIntent.model_validate(record.intent)
-        destination = Path(record.output_dir)
+        destination = Path(str(record.output_dir))
         if output_parent is not None:
             destination = output_parent.resolve() / destination.name
         async with self._resume_lease(record), self._durable():
             try:
-                _check_destination(destination, force)
+                check_destination(destination, force)
                 plan, graph = self.plan(intent)
-                await self._check_same_plan(plan)
+                await check_same_plan(self.store, self.run_id, plan)
                 await self.store.runs.update_status(run_id, "running", fence=self.fence)
                 await self.store.tasks.reset_interrupted(run_id)
                 completed = await self.store.tasks.completed_tasks(run_id)
@@ -225,7 +218,7 @@ class Pipeline:
                     completed=completed,
                 )
             except BaseException as exc:
-                await self._record_failure(exc)
+                await record_failure(self.store, self.run_id, exc, self.fence)
                 raise
 
     async def _build(
@@ -240,14 +233,7 @@ class Pipeline:
         *,
         completed: dict[str, StoredTask] | None = None,
     ) -> RunReport:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        # written beside the destination and moved into place only when complete, so a crash or an
-        # error never leaves a half-written project that looks finished
-        # named after the run, so a resumed run clears what a killed process left behind
-        staging = destination.parent / f".{intent.name}.{self.run_id}.partial"
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir(mode=0o755)
+        staging = fresh_staging(destination, intent.name, self.run_id)
         try:
             recorder = None
             if self.store is not None:
@@ -290,7 +276,7 @@ class Pipeline:
             (staging / REPORT_MD).write_text(report.to_markdown(), encoding="utf-8")
             if recorder is not None:
                 await recorder.snapshot(staging)
-            _move_into_place(staging, destination)
+            move_into_place(staging, destination)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
@@ -328,57 +314,6 @@ class Pipeline:
             if isinstance(self.bus, DurableEventBus):
                 await self.bus.close()
 
-    async def _seed_history(self, manager: AgentManager) -> None:
-        """Agents start from their recorded performance, so estimates and scores mean something."""
-        assert self.store is not None
-        names = {row["name"] for row in manager.status()}
-        for perf in await self.store.agents.performance():
-            if perf.agent in names and perf.runs:
-                manager.seed_history(
-                    perf.agent,
-                    perf.capability,
-                    success_rate=perf.success_rate,
-                    mean_s=perf.mean_duration_s,
-                    runs=perf.runs,
-                )
-
-    async def _record_plan(self, intent: ProjectIntent, plan: Plan, destination: Path) -> None:
-        assert self.store is not None
-        await self.store.runs.save_plan(
-            self.run_id,
-            intent=intent.model_dump(mode="json"),
-            plan=plan.as_dict(),
-            project_name=intent.name,
-            project_type=str(intent.project_type),
-            output_dir=str(destination),
-        )
-        await self.store.tasks.upsert_plan(self.run_id, plan.tasks)
-
-    async def _check_same_plan(self, plan: Plan) -> None:
-        assert self.store is not None
-        stored = {t.name for t in await self.store.tasks.list(self.run_id)}
-        planned = {t.name for t in plan.tasks}
-        if stored != planned:
-            raise ResumeError(
-                f"Run {self.run_id} was planned differently (tasks {sorted(stored ^ planned)} "
-                "differ); the engine or its version changed since.",
-                hint="Start a new run with `codeguild generate`.",
-            )
-
-    async def _record_failure(self, exc: BaseException) -> None:
-        if self.store is None:
-            return
-        interrupted = isinstance(exc, KeyboardInterrupt | asyncio.CancelledError)
-        try:
-            await self.store.runs.update_status(
-                self.run_id,
-                "interrupted" if interrupted else "failed",
-                error=f"{type(exc).__name__}: {exc}",
-                fence=self.fence,
-            )
-        except Exception:  # the original error matters more than the bookkeeping one
-            log.exception("could not record the failure of run %s", self.run_id)
-
     async def _execute(
         self, graph: TaskGraph, ctx: RunContext, agents: AgentTeam, recorder: RunRecorder | None
     ) -> RunOutcome:
@@ -388,7 +323,7 @@ class Pipeline:
         manager = self._manager = AgentManager()
         agents.register(manager, recorder, self.cache)
         if self.store is not None:
-            await self._seed_history(manager)
+            await seed_history(self.store, manager)
         scheduler = Scheduler(
             manager,
             self.bus,
@@ -456,23 +391,3 @@ class Pipeline:
         )
         ctx.results.update(latest)
         return result
-
-
-def _check_destination(destination: Path, force: bool) -> None:
-    if destination.exists() and not force:
-        raise OutputExistsError(
-            f"The output folder {destination} already exists.",
-            hint="Pass --force to replace it, or choose another folder with -o.",
-        )
-
-
-def _move_into_place(staging: Path, destination: Path) -> None:
-    """Replace ``destination`` with ``staging`` so the folder is never seen half-written."""
-    if destination.exists():
-        trash = destination.with_name(f".{destination.name}.replaced-{uuid.uuid4().hex[:8]}")
-        destination.rename(trash)
-        staging.rename(destination)
-        shutil.rmtree(trash, ignore_errors=True)
-    else:
-        staging.rename(destination)
-    log.info("project written to %s", destination)
