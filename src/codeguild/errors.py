@@ -59,6 +59,12 @@ class UnknownTaskError(CodeguildError):
         )
 
 
+class StoreUnavailableError(CodeguildError):
+    """A store (the database or the shared memory) cannot be reached; catch this for either."""
+
+    code = "store_unavailable"
+
+
 class NoAgentError(CodeguildError):
     """No registered agent offers the capability a task needs."""
 

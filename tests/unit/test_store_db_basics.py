@@ -206,3 +206,13 @@ def test_percentile_matches_postgres_percentile_cont() -> None:
     assert percentile_cont([4.0], 0.95) == 4.0
     assert percentile_cont([3.0, 1.0, 2.0], 0.95) == pytest.approx(2.9)
     assert percentile_cont([1.0, 2.0, 3.0, 4.0], 0.5) == pytest.approx(2.5)
+
+
+def test_one_except_clause_catches_either_store_being_unreachable() -> None:
+    from codeguild.errors import StoreUnavailableError as AnyStoreUnavailable
+    from codeguild.store.db.errors import StoreUnavailableError as DatabaseUnavailable
+    from codeguild.store.memory import StoreUnavailableError as MemoryUnavailable
+
+    database = DatabaseUnavailable("postgresql://h/db", "refused", dialect="postgresql")
+    assert isinstance(database, AnyStoreUnavailable) and MemoryUnavailable is AnyStoreUnavailable
+    assert database.code == MemoryUnavailable("redis down").code == "store_unavailable"

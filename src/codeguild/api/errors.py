@@ -19,13 +19,13 @@ from codeguild.errors import (
     IntentError,
     OutputExistsError,
     RequirementError,
+    StoreUnavailableError,
 )
 from codeguild.metrics import record_error
 from codeguild.store.db.errors import (
     ArtifactNotFoundError,
     ContextConflictError,
     RunNotFoundError,
-    StoreUnavailableError,
     TaskNotFoundError,
 )
 from codeguild.store.db.projects import ProjectNotFoundError
@@ -116,7 +116,7 @@ _STATUS_BY_KIND: tuple[tuple[type[CodeguildError], int], ...] = (
     (InvalidRoleError, 422),
     (RequirementError, 422),
     (IntentError, 422),
-    (StoreUnavailableError, 503),
+    (StoreUnavailableError, 503),  # the database or the shared memory (Redis)
 )
 
 

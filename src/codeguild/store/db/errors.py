@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from codeguild.errors import CodeguildError, CycleError
+from codeguild.errors import StoreUnavailableError as AnyStoreUnavailableError
 
 _PG_START_HINT = (
     "Start PostgreSQL (`pg_ctlcluster --skip-systemctl-redirect <version> main start`, "
@@ -23,7 +24,7 @@ class StoreError(CodeguildError):
     code = "store_error"
 
 
-class StoreUnavailableError(StoreError):
+class StoreUnavailableError(StoreError, AnyStoreUnavailableError):
     """The database cannot be reached (at start, or after the reconnect attempts ran out)."""
 
     code = "store_unavailable"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from codeguild.errors import StoreUnavailableError
 from codeguild.store.memory.base import (
     InvalidKeyError,
     LockLostError,
@@ -19,7 +20,6 @@ from codeguild.store.memory.base import (
     OverflowPolicy,
     StaleFenceError,
     StoreConfigError,
-    StoreUnavailableError,
     SubscriberOverflowError,
     mask_url,
 )

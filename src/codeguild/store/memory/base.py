@@ -25,12 +25,6 @@ INTERNAL_MARK = "~"
 _NAMESPACE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
 
 
-class StoreUnavailableError(CodeguildError):
-    """The shared-memory backend cannot be reached (at start, or after bounded reconnects)."""
-
-    code = "store_unavailable"
-
-
 class InvalidKeyError(CodeguildError):
     """A key, namespace or channel name the store cannot use."""
 

@@ -22,10 +22,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from codeguild.errors import StoreUnavailableError
 from codeguild.store.memory.base import (
     MemoryBackend,
     NotACounterError,
-    StoreUnavailableError,
     Unsubscribe,
     mask_url,
 )
