@@ -101,9 +101,18 @@ class RunState:
             records[name] = TaskRecord(name)
             states[name] = _PENDING
         self.ranker.refresh()
-        check = list(states) if rescan else new
         deps, proceed, unmets, active = self.deps, self.proceed, self.unmet, self.active
         now = time.time()  # one clock read for every task this look makes ready
+        if not rescan and len(new) == len(tasks):
+            # the first look at a graph: every dependency is a new, pending task, so a task
+            # waits for all of them (the common case, and a tenth of a large run's cost)
+            for name in new:
+                unmet = unmets[name] = len(deps[name])
+                if not unmet:
+                    self._make_ready(name, now)
+            self._synced_version, self._synced_dependencies = version, dependencies
+            return
+        check = list(states) if rescan else new
         for name in check:
             state = states[name]
             if not (state is _PENDING or (state is _QUEUED and name not in active)):
