@@ -83,6 +83,11 @@ def available() -> bool:
     return importlib.util.find_spec(MODEL_PACKAGE) is not None
 
 
+def loaded() -> bool:
+    """True once the model has been loaded in this process."""
+    return _ENCODER.load_seconds is not None
+
+
 def load_seconds() -> float | None:
     """Seconds the model took to load in this process, or None when it has not been loaded."""
     return _ENCODER.load_seconds

@@ -144,6 +144,11 @@ class Classification(_Model):
     category: ProjectCategory
     method: Literal["keywords", "embedding+keywords", "forced"]
     scores: dict[str, float] = Field(default_factory=dict)
+    model_consulted: bool = Field(
+        False,
+        description="Whether the sentence-embedding model was asked: in auto mode only when the "
+        "keywords alone do not decide the category.",
+    )
 
 
 class ProjectIntent(_Model):

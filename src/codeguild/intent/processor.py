@@ -11,6 +11,7 @@ from codeguild.config import Settings, get_settings
 from codeguild.errors import IntentError
 from codeguild.intent import embeddings, zeroshot
 from codeguild.intent.category import decide_type
+from codeguild.intent.classify import score_project_type
 from codeguild.intent.commands import extract_commands
 from codeguild.intent.cuetext import uses_remote_service
 from codeguild.intent.entities import extract_entities
@@ -83,8 +84,11 @@ class IntentProcessor:
     """Turns a plain-language requirement into a ProjectIntent with every guess made explicit.
 
     The project category comes from keyword scores, blended with zero-shot sentence embeddings
-    when the nlp extra is installed (``CODEGUILD_INTENT_CLASSIFIER``). Near-duplicates of earlier
-    requirements reuse their intent from a process-wide cache.
+    when the nlp extra is installed (``CODEGUILD_INTENT_CLASSIFIER``): always in ``embedding``
+    mode, and in ``auto`` mode ("gated") only when the keywords do not decide the category, so a
+    process whose requirements are all clear never loads the model. Near-duplicates of earlier
+    requirements reuse their intent from a process-wide cache; it compares embeddings in
+    ``embedding`` mode only, so that it never loads the model by itself.
     """
 
     def __init__(
@@ -100,6 +104,9 @@ class IntentProcessor:
                 hint="Install it (pip install 'codeguild[nlp]') or use 'auto' or 'keywords'.",
             )
         self.use_embeddings = mode == "embedding" or (mode == "auto" and embeddings.available())
+        self.mode: str = (
+            "embedding" if mode == "embedding" else "gated" if self.use_embeddings else "keywords"
+        )
         embeddings.set_threads(settings.intent_torch_threads)
         self.cache = cache if cache is not None else shared_cache(settings)
 
@@ -116,14 +123,17 @@ class IntentProcessor:
             # auto mode degrades to keywords for the rest of the process, loudly
             log.warning("embedding classifier unavailable, using keywords: %s", exc)
             self.use_embeddings = False
+            self.mode = "keywords"
             return None
 
     def process(self, text: str, project_type: ProjectType | str | None = None) -> ProjectIntent:
         started = time.perf_counter()
         cleaned = check_requirement(text)
         forced = coerce_project_type(project_type) if project_type is not None else None
-        vector = self._embed(cleaned)
-        scope = f"{forced or 'detect'}:{self.method}"
+        # only the always-embedding mode compares requests by embedding: elsewhere the token
+        # cosine does, so a near-duplicate of a clear requirement never loads the model
+        vector = self._embed(cleaned) if self.mode == "embedding" else None
+        scope = f"{forced or 'detect'}:{self.mode}"
         cached = self.cache.lookup(escape_text(cleaned), scope, vector)
         if cached is not None:
             log.info(
@@ -149,8 +159,17 @@ class IntentProcessor:
         lower = cleaned.lower()
         wants_auth = detect_auth(lower) is not None
         extraction = extract_entities(cleaned, auth=wants_auth)
+        describes_records = extraction.described > 0
+        score = score_project_type(cleaned, describes_records=describes_records)
+        if (
+            vector is None
+            and self.mode == "gated"
+            and forced is None
+            and not zeroshot.keywords_decide(score)
+        ):
+            vector = self._embed(cleaned)
         decision = zeroshot.classify(
-            cleaned, describes_records=extraction.described > 0, vector=vector
+            cleaned, describes_records=describes_records, vector=vector, score=score
         )
         has_data = bool(extraction.entities) and (
             extraction.described > 0 or wants_auth or bool(_DATA_SERVICE.search(lower))
@@ -201,6 +220,7 @@ class IntentProcessor:
                 category=typing.category,
                 method="forced" if forced is not None else decision.method,  # type: ignore[arg-type]
                 scores={c.value: round(v, 3) for c, v in decision.scores.items()},
+                model_consulted=decision.model_consulted,
             ),
         )
 

@@ -4,6 +4,10 @@ Each category is described in a few plain sentences; the requirement's embedding
 them (cosine) and the similarities become a distribution. Keyword evidence is blended in because
 the sentence model sees topic more than form: "an API for a todo app" is about an app, but asks
 for an API. Without the nlp extra only the keyword scores decide.
+
+``keywords_decide`` says when the model can be skipped: the blend gives the labels a fixed share,
+so a keyword lead larger than that share can never be overturned, and asking the model (and paying
+its load time) would change nothing but the reported confidence.
 """
 
 from __future__ import annotations
@@ -54,6 +58,10 @@ LABEL_DESCRIPTIONS: dict[ProjectCategory, tuple[str, ...]] = {
 _TEMPERATURE = 0.04
 # Weight of the keyword distribution in the blend; the rest is the embedding's.
 KEYWORD_WEIGHT = 0.6
+# The embedding distribution moves any category by less than 1, so its share of the blend shifts
+# the margin between two categories by less than (1 - KEYWORD_WEIGHT); a keyword margin of at
+# least this much decides the category whatever the labels say.
+DECISIVE_MARGIN = (1 - KEYWORD_WEIGHT) / KEYWORD_WEIGHT
 # Below this best similarity the text resembles no label: with no keyword either, it is unknown.
 _MIN_SIMILARITY = 0.3
 # Highest confidence of a decision the label descriptions make without any keyword support.
@@ -70,6 +78,10 @@ class Decision:
     scores: dict[ProjectCategory, float]
     keywords: TypeScore
     vector: Any = None  # the requirement's embedding, reused by the similar-request cache
+
+    @property
+    def model_consulted(self) -> bool:
+        return self.vector is not None
 
 
 class _LabelMatrix:
@@ -117,15 +129,32 @@ def _margin(dist: dict[ProjectCategory, float]) -> tuple[ProjectCategory, float]
     return ranked[0][0], ranked[0][1] - ranked[1][1]
 
 
+def keywords_decide(score: TypeScore) -> bool:
+    """True when the keyword scores fix the category that blending with embeddings would give.
+
+    No keyword at all is never decisive: then the label descriptions are the only evidence.
+    """
+    keyword = _keyword_distribution(score)
+    if not keyword:
+        return False
+    return _margin(keyword)[1] >= DECISIVE_MARGIN
+
+
 def embed(text: str) -> Any:
     """The requirement's embedding (the first call loads the model and the labels)."""
     _LABELS.get()
     return embeddings.encode([text])[0]
 
 
-def classify(text: str, *, describes_records: bool, vector: Any = None) -> Decision:
-    """Decide the category of ``text``; with its embedding ``vector`` the labels vote too."""
-    score = score_project_type(text, describes_records=describes_records)
+def classify(
+    text: str, *, describes_records: bool, vector: Any = None, score: TypeScore | None = None
+) -> Decision:
+    """Decide the category of ``text``; with its embedding ``vector`` the labels vote too.
+
+    ``score`` is the keyword verdict when the caller has it already (it must be for ``text``).
+    """
+    if score is None:
+        score = score_project_type(text, describes_records=describes_records)
     if vector is None:
         category = score.project_type or ProjectCategory.UNKNOWN
         return Decision(category, score.confidence, "keywords", dict(score.scores), score)
