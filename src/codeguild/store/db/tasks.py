@@ -11,6 +11,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
 
 from codeguild.errors import UnknownTaskError
 from codeguild.store.db.cycles import closing_cycle
@@ -53,6 +54,15 @@ def task_record(row: RowMapping, depends_on: tuple[str, ...] = ()) -> StoredTask
         lease_owner=row["lease_owner"],
         lease_expires_at=row["lease_expires_at"],
         fencing_token=row["fencing_token"],
+    )
+
+
+def _one_attempt(run_id: str, task: str, attempt: int) -> tuple[ColumnElement[bool], ...]:
+    """The WHERE terms that pick attempt ``attempt`` of ``task`` in ``run_id``."""
+    return (
+        task_attempts.c.run_id == run_id,
+        task_attempts.c.task == task,
+        task_attempts.c.attempt == attempt,
     )
 
 
@@ -288,9 +298,7 @@ class TaskRepository:
             await conn.execute(
                 update(task_attempts)
                 .where(
-                    task_attempts.c.run_id == run_id,
-                    task_attempts.c.task == task,
-                    task_attempts.c.attempt == attempt,
+                    *_one_attempt(run_id, task, attempt),
                 )
                 .values(state=state, finished_at=finished, duration_s=took, error=error)
             )
@@ -337,9 +345,7 @@ class TaskRepository:
                 (
                     await conn.execute(
                         select(task_attempts.c.started_at, task_attempts.c.finished_at).where(
-                            task_attempts.c.run_id == run_id,
-                            task_attempts.c.task == task,
-                            task_attempts.c.attempt == attempt,
+                            *_one_attempt(run_id, task, attempt),
                         )
                     )
                 )
@@ -352,9 +358,7 @@ class TaskRepository:
             await conn.execute(
                 update(task_attempts)
                 .where(
-                    task_attempts.c.run_id == run_id,
-                    task_attempts.c.task == task,
-                    task_attempts.c.attempt == attempt,
+                    *_one_attempt(run_id, task, attempt),
                     task_attempts.c.finished_at.is_(None),
                 )
                 .values(state="cancelled", finished_at=finished, duration_s=took, error=reason)
@@ -438,9 +442,7 @@ async def _attempt(conn: AsyncConnection, run_id: str, task: str, attempt: int) 
         (
             await conn.execute(
                 select(task_attempts).where(
-                    task_attempts.c.run_id == run_id,
-                    task_attempts.c.task == task,
-                    task_attempts.c.attempt == attempt,
+                    *_one_attempt(run_id, task, attempt),
                 )
             )
         )
