@@ -11,6 +11,7 @@ from codeguild.config import get_settings
 from codeguild.orchestration.manager import AgentManager
 from codeguild.pipeline import Pipeline
 from codeguild.quality.sandbox import Sandbox
+from codeguild.run_records import seed_history
 from codeguild.store.db import Store
 from codeguild.team import AgentTeam
 
@@ -30,5 +31,5 @@ async def test_history_recorded_by_one_run_seeds_the_next(tmp_path: Path) -> Non
         fresh = AgentManager()
         AgentTeam(get_settings(), Sandbox()).register(fresh, None)
         assert fresh.estimated_duration(RUN_TESTS) is None
-        await Pipeline(store=store)._seed_history(fresh)
+        await seed_history(store, fresh)
         assert fresh.estimated_duration(RUN_TESTS) == pytest.approx(rows[0].mean_duration_s)
