@@ -29,9 +29,11 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "intents"
 
 # Floors per held-out file, each a little below what the keyword path measured on it (aggregates
 # only). heldout.toml (43): type 0.953, stack 1.0, entity 0.878, field 0.957, field types 0.967,
-# constraints 0.974. heldout2.toml (44, written blind later): type 0.909, stack 0.867, entity
-# 0.517, field 0.595, field types 0.900, constraints 0.170. A held-out file without floors here
-# is still scored by the bench; add its floors once it is measured.
+# constraints 0.974. heldout2.toml (44, written blind later, then relabelled blind by the exact
+# rules of the data README): type 0.909, stack 0.951, entity 0.482, field 0.618, field types
+# 0.946, constraints 0.706 (its entity floor moved down with the relabelling, which removed 14
+# entities the rules do not count, not with a change of the code). A held-out file without
+# floors here is still scored by the bench; add its floors once it is measured.
 KEYWORD_FLOORS = {
     "type_accuracy": 0.93,
     "stack_f1": 0.95,
@@ -44,11 +46,11 @@ HELDOUT_FLOORS: dict[str, dict[str, float]] = {
     "heldout.toml": KEYWORD_FLOORS,
     "heldout2.toml": {
         "type_accuracy": 0.88,
-        "stack_f1": 0.84,
-        "entity_f1": 0.48,
-        "field_f1": 0.55,
-        "field_type_accuracy": 0.86,
-        "constraint_f1": 0.15,
+        "stack_f1": 0.93,
+        "entity_f1": 0.46,
+        "field_f1": 0.59,
+        "field_type_accuracy": 0.92,
+        "constraint_f1": 0.68,
     },
 }
 # the tune split (tune.toml 46 + tune2.toml 148): type 0.995, stack 0.996, entity 0.898,
