@@ -24,50 +24,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from examples import BOOKSTORE_INTENT, write_builtin_project
+
 from codeguild import __version__
-from codeguild.engines.builtin.engine import BuiltinEngine
-from codeguild.intent.models import AuthSpec, Entity, EntityField, ProjectIntent
 from codeguild.quality.pipeline import run_quality
 from codeguild.quality.sandbox import Sandbox, SandboxLimits
 
 QUALITY_TARGET_S = 3.0
 OVERHEAD_TARGET = 1.3
 PYTEST_ARGV = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
-
-
-def _field(name: str, type_: str = "str", **extra: object) -> EntityField:
-    return EntityField(name=name, type=type_, **extra)  # type: ignore[arg-type]
-
-
-BOOKSTORE = ProjectIntent(
-    requirement="Build a REST API for a bookstore with books and authors; JWT for writes.",
-    project_type="web_api",
-    name="bookstore-api",
-    summary="A REST API for a bookstore.",
-    entities=[
-        Entity(
-            name="Book",
-            plural="books",
-            fields=[
-                _field("title"),
-                _field("author_id", "int", references="Author"),
-                _field("price", "decimal"),
-                _field("published_year", "int"),
-            ],
-        ),
-        Entity(name="Author", plural="authors", fields=[_field("name"), _field("country")]),
-    ],
-    auth=AuthSpec(protect_writes=True, protect_reads=False),
-)
-
-
-def write_bookstore(root: Path) -> Path:
-    engine = BuiltinEngine()
-    for component in engine.blueprint(BOOKSTORE).components:
-        for rel, text in engine.write_component(BOOKSTORE, component.name).items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_text(text, encoding="utf-8")
-    return root
 
 
 async def bench_quality(root: Path, repeat: int) -> dict[str, object]:
@@ -177,7 +142,7 @@ async def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/results/quality.json"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="codeguild-bench-") as tmp:
-        root = write_bookstore(Path(tmp) / "bookstore")
+        root = write_builtin_project(BOOKSTORE_INTENT, Path(tmp) / "bookstore")
         quality = await bench_quality(root, args.repeat)
         sandbox = await bench_sandbox(root, args.repeat)
     notes = []

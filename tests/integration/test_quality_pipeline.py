@@ -4,18 +4,21 @@ clean project, and a project from the built-in engine passes all six (no false p
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from codeguild.engines.builtin.engine import BuiltinEngine
-from codeguild.intent.models import AuthSpec, Entity, EntityField, ProjectIntent
 from codeguild.quality.pipeline import run_quality
 from codeguild.quality.report import CHECK_NAMES, QualityReport, QualityThresholds
 
 pytestmark = pytest.mark.integration
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "quality"
+
+# the bookstore intent and the engine-to-folder writer are shared with bench/quality.py
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from examples import BOOKSTORE_INTENT, write_builtin_project  # noqa: E402
 
 #: the planted defect of each fixture, as (rule of a finding it must produce, file it is in)
 PLANTED: dict[str, tuple[str, str]] = {
@@ -98,43 +101,8 @@ async def test_thresholds_decide_the_verdict(tmp_path: Path) -> None:
     assert lenient.checks["complexity"].passed and lenient.passed
 
 
-def _f(name: str, type_: str = "str", **extra: object) -> EntityField:
-    return EntityField(name=name, type=type_, **extra)  # type: ignore[arg-type]
-
-
-BOOKSTORE = ProjectIntent(
-    requirement="Build a REST API: bookstore-api.",
-    project_type="web_api",
-    name="bookstore-api",
-    summary="A REST API for bookstore api.",
-    entities=[
-        Entity(
-            name="Book",
-            plural="books",
-            fields=[
-                _f("title"),
-                _f("author_id", "int", references="Author"),
-                _f("price", "decimal"),
-                _f("published_year", "int"),
-            ],
-        ),
-        Entity(name="Author", plural="authors", fields=[_f("name"), _f("country")]),
-    ],
-    auth=AuthSpec(protect_writes=True, protect_reads=False),
-)
-
-
-def write_project(intent: ProjectIntent, root: Path) -> Path:
-    engine = BuiltinEngine()
-    for component in engine.blueprint(intent).components:
-        for rel, text in engine.write_component(intent, component.name).items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_text(text, encoding="utf-8")
-    return root
-
-
 async def test_generated_bookstore_passes_all_six_and_its_tests(tmp_path: Path) -> None:
-    root = write_project(BOOKSTORE, tmp_path / "bookstore")
+    root = write_builtin_project(BOOKSTORE_INTENT, tmp_path / "bookstore")
     report = await run_quality(root, run_tests=True)
     assert report.passed, report.summary()
     assert report.tests is not None and report.tests.passed >= 5
