@@ -218,19 +218,7 @@ class TaskRepository:
             if fence is not None:
                 await check_fence(conn, self.db, fence)
             spec = await _task_row(conn, run_id, task)
-            await conn.execute(
-                upsert(self.db.dialect, task_attempts)
-                .values(
-                    run_id=run_id,
-                    task=task,
-                    attempt=attempt,
-                    capability=spec["capability"],
-                    agent=agent,
-                    state="running",
-                    started_at=started,
-                )
-                .on_conflict_do_nothing()
-            )
+            await self._open_attempt(conn, spec, run_id, task, attempt, agent, started)
             if spec["state"] != "succeeded":
                 await conn.execute(
                     update(tasks)
@@ -276,18 +264,8 @@ class TaskRepository:
                 await check_fence(conn, self.db, fence)
             spec = await _task_row(conn, run_id, task)
             # an attempt finished without a start record (e.g. started before a crash)
-            await conn.execute(
-                upsert(self.db.dialect, task_attempts)
-                .values(
-                    run_id=run_id,
-                    task=task,
-                    attempt=attempt,
-                    capability=spec["capability"],
-                    agent=agent or spec["agent"],
-                    state="running",
-                    started_at=finished,
-                )
-                .on_conflict_do_nothing()
+            await self._open_attempt(
+                conn, spec, run_id, task, attempt, agent or spec["agent"], finished
             )
             stored = await _attempt(conn, run_id, task, attempt)
             if stored.finished_at is not None:
@@ -366,6 +344,31 @@ class TaskRepository:
             return True
 
         return await self.db.run(go, what="tasks.mark_attempt_interrupted")
+
+    async def _open_attempt(
+        self,
+        conn: AsyncConnection,
+        spec: RowMapping,
+        run_id: str,
+        task: str,
+        attempt: int,
+        agent: str | None,
+        started: datetime,
+    ) -> None:
+        """Insert the attempt as running unless it is recorded already (attempts are idempotent)."""
+        await conn.execute(
+            upsert(self.db.dialect, task_attempts)
+            .values(
+                run_id=run_id,
+                task=task,
+                attempt=attempt,
+                capability=spec["capability"],
+                agent=agent,
+                state="running",
+                started_at=started,
+            )
+            .on_conflict_do_nothing()
+        )
 
     # -- reading -----------------------------------------------------------------------------
 
