@@ -255,3 +255,52 @@ def test_selection_matches_least_busy_then_score_then_order(
     expected = min(free)[-1] if free else None
     taken = manager.try_acquire("code")
     assert (taken.name if taken is not None else None) == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("run"), st.integers(0, 3), st.sampled_from([0.0, 0.01, 0.03, 0.2])),
+            st.tuples(st.just("seed"), st.integers(0, 3), st.sampled_from([None, 0.005, 0.5])),
+            st.tuples(st.just("churn"), st.integers(0, 3), st.just(None)),
+        ),
+        max_size=40,
+    )
+)
+def test_the_kept_fastest_latency_always_equals_a_fresh_look(
+    steps: list[tuple[str, int, float | None]],
+) -> None:
+    """Release keeps the capability's fastest latency up to date instead of rescanning; after
+    any mix of runs, seeded history and agents coming and going it matches a full scan."""
+    manager = AgentManager()
+    registered = {f"a{i}" for i in range(4)}
+    for name in sorted(registered):
+        manager.register(StubAgent(name, "code"), capacity=2)
+
+    def scan() -> float | None:
+        latencies = [
+            stats.latency_s
+            for agent in manager.agents_for("code")
+            if (stats := manager._slots[agent.name].record.stats.get("code")) is not None
+            and stats.latency_s is not None
+        ]
+        return min(latencies, default=None)
+
+    for kind, index, value in steps:
+        name = f"a{index}"
+        if kind == "run" and name in registered:
+            only(manager, name, sorted(registered))
+            agent = manager.try_acquire("code")
+            assert agent is not None and agent.name == name
+            manager.release(agent, "code", ok=True, duration_s=value or 0.0)
+        elif kind == "seed" and name in registered:
+            manager.seed_history(name, "code", success_rate=0.5, mean_s=value, runs=3)
+        elif kind == "churn":
+            if name in registered and len(registered) > 1:
+                manager.unregister(name)
+                registered.discard(name)
+            elif name not in registered:
+                manager.register(StubAgent(name, "code"), capacity=2)
+                registered.add(name)
+        assert manager._fastest("code") == scan()

@@ -1,9 +1,10 @@
 """One execution of a task on an agent: the attempt record and how its coroutine is driven.
 
 Creating an asyncio.Task per task costs several microseconds, more than the rest of the
-scheduler's work for a task. So the scheduler's long-lived worker tasks start each agent
-coroutine themselves (:func:`start`): one that finishes without suspending never needs a task
-of its own, and one that suspends is carried on by the same worker (:func:`resume`), so the
+scheduler's work for a task. So the scheduler's long-lived worker tasks step each agent
+coroutine themselves (``Run._worker`` sends it its first value, with the outcomes below): one that
+finishes without suspending never needs a task of its own, one that raises is :class:`Raised`,
+and one that suspends is a :class:`Suspended` the same worker carries on (:func:`resume`), so the
 agent sees one consistent ``asyncio.current_task()`` from start to end (cancel scopes, locks
 and timeouts tied to the current task keep working).
 """
@@ -62,6 +63,25 @@ class Attempt:
             self.watch = None
 
 
+_allocate = object.__new__
+
+
+def new_attempt(
+    task: str, spec: TaskSpec, agent: Agent, number: int, speculative: bool, started: float
+) -> Attempt:
+    """``Attempt(task, spec, agent, number, speculative, started)`` without calling the class
+    (once per task: see :func:`codeguild.events.new_event` for why)."""
+    attempt: Attempt = _allocate(Attempt)
+    attempt.task = task
+    attempt.spec = spec
+    attempt.agent = agent
+    attempt.number = number
+    attempt.speculative = speculative
+    attempt.started = started
+    attempt.worker = attempt.timer = attempt.watch = attempt.interrupt = None
+    return attempt
+
+
 class Raised:
     """An exception an agent raised (kept apart from anything it might return)."""
 
@@ -81,26 +101,9 @@ class Suspended:
         self.yielded = yielded
 
 
-def start(coro: Coroutine[Any, Any, Any]) -> object:
-    """Run ``coro`` up to its first suspension.
-
-    Returns its result, :class:`Raised` around what it raised, or a :class:`Suspended` to
-    :func:`resume`.
-    """
-    try:
-        yielded = coro.send(None)
-    except StopIteration as stop:
-        return stop.value
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # the agent's failure (even a stray CancelledError) is data
-        return Raised(exc)
-    return Suspended(coro, yielded)
-
-
 @types.coroutine
 def resume(suspended: Suspended) -> Generator[Any, Any, Any]:
-    """Await the rest of a coroutine that :func:`start` left suspended.
+    """Await the rest of a coroutine left suspended after its first step.
 
     ``yield from`` cannot skip the step that already ran, so this forwards values, exceptions
     (cancellation included) and close() by hand, exactly as ``await`` would.

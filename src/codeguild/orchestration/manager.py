@@ -38,7 +38,6 @@ from codeguild.orchestration.scoring import (
     EWMA_ALPHA,
     CapabilityStats,
     fastest_latency,
-    relative_score,
 )
 from codeguild.orchestration.slots import AgentSlot, capability_row
 
@@ -65,6 +64,10 @@ class _Waiter:
     future: asyncio.Future[Agent]
 
 
+#: stands for "not cached" among latencies (none is negative), so lookups stay typed
+_UNKNOWN = -1.0
+
+
 class AgentManager:
     """Registry, health monitor and load balancer of agents; one instance serves a process."""
 
@@ -82,6 +85,9 @@ class AgentManager:
         self._seq = itertools.count()
         # capability -> heap of (rank, arrival, waiter); cancelled waiters are dropped lazily
         self._waiting: dict[str, list[tuple[tuple[Any, ...], int, _Waiter]]] = {}
+        #: capability -> the lowest latency EWMA among its agents (None: no history), kept up to
+        #: date on release; a missing key means "compute it again" (see :meth:`_fastest`)
+        self._fastest_by_capability: dict[str, float | None] = {}
 
     @property
     def heartbeat_timeout_s(self) -> float:
@@ -120,6 +126,7 @@ class AgentManager:
         self._slots[agent.name] = slot
         for capability in agent.capabilities:
             self._by_capability.setdefault(capability, []).append(slot)
+            self._fastest_by_capability.pop(capability, None)
         logger.debug("agent registered name=%s capacity=%d", agent.name, capacity)
         self._dispatch(agent.capabilities)
 
@@ -128,6 +135,7 @@ class AgentManager:
         slot = self._require(name)
         del self._slots[name]
         for capability in slot.agent.capabilities:
+            self._fastest_by_capability.pop(capability, None)
             peers = [s for s in self._by_capability.get(capability, []) if s is not slot]
             if peers:
                 self._by_capability[capability] = peers
@@ -222,23 +230,31 @@ class AgentManager:
         slots = self._by_capability.get(capability)
         if not slots:
             raise self._no_agent(capability)
-        # one pass for the least loaded free slot; scores are computed only to break a tie
-        # (slots are kept in registration order, so the first one found wins equal keys)
+        fastest = self._fastest(capability)
+        # one pass: least loaded, then best score, then registration order (slots are kept in
+        # that order, so the first of equals wins); the score is relative_score, inlined, since
+        # this runs for every task the scheduler starts
         best: AgentSlot | None = None
-        best_load = 2.0
-        tied = False
+        best_load, best_score = 2.0, -1.0
         for slot in slots:
             busy, capacity = slot.busy, slot.capacity
-            if busy < capacity and slot.health.healthy:
-                load = busy / capacity
-                if load < best_load:
-                    best, best_load, tied = slot, load, False
-                elif load == best_load:
-                    tied = True
+            if busy >= capacity or not slot.health.healthy:
+                continue
+            load = busy / capacity
+            if load > best_load:
+                continue
+            stats = slot.record.stats.get(capability)
+            if stats is None:
+                score = 1.0
+            else:
+                score = stats.success
+                latency = stats.latency_s
+                if latency is not None and fastest is not None and latency > 0:
+                    score *= fastest / latency
+            if load < best_load or score > best_score:
+                best, best_load, best_score = slot, load, score
         if best is None:
             return None
-        if tied:
-            best = self._best_scored(capability, slots, best, best_load)
         best.busy += 1
         return best.agent
 
@@ -270,7 +286,15 @@ class AgentManager:
             )
         slot.busy -= 1
         if record:
-            slot.record.observe(capability, ok, duration_s)
+            stats = slot.record.stats.get(capability)
+            before = None if stats is None else stats.latency_s
+            after = slot.record.observe(capability, ok, duration_s)
+            fastest = self._fastest_by_capability.get(capability, _UNKNOWN)
+            if fastest != _UNKNOWN:
+                if fastest is None or after <= fastest:
+                    self._fastest_by_capability[capability] = after
+                elif before == fastest:  # the fastest agent got slower: look again when asked
+                    del self._fastest_by_capability[capability]
         if self._waiting:
             self._dispatch(slot.agent.capabilities)
 
@@ -295,6 +319,7 @@ class AgentManager:
         slot.record.stats[capability] = CapabilityStats(
             success=success_rate, latency_s=mean_s, runs=runs
         )
+        self._fastest_by_capability.pop(capability, None)
 
     def estimated_duration(self, capability: str) -> float | None:
         """Mean of the agents' latency EWMAs for ``capability``; None without history."""
@@ -350,36 +375,15 @@ class AgentManager:
             hint="Register an agent with that capability, or fix the task's capability.",
         )
 
-    def _best_scored(
-        self, capability: str, slots: list[AgentSlot], first: AgentSlot, load: float
-    ) -> AgentSlot:
-        """The best-scoring free healthy slot at ``load``; ``first`` is the first such slot.
-
-        Scores are :func:`~codeguild.orchestration.scoring.relative_score`; the first of equals
-        wins. Written as plain loops: it runs on nearly every dispatch, since idle peers tie.
-        """
-        fastest: float | None = None
-        candidates = []
-        for slot in slots:
-            stats = slot.record.stats.get(capability)
-            if stats is not None:
-                latency = stats.latency_s
-                if latency is not None and (fastest is None or latency < fastest):
-                    fastest = latency
-            if slot.health.healthy and slot.busy / slot.capacity == load:
-                candidates.append((slot, stats))
-        best, best_score = first, -1.0
-        for slot, stats in candidates:
-            score = relative_score(stats, fastest)
-            if score > best_score:
-                best, best_score = slot, score
-        return best
-
     def _fastest(self, capability: str) -> float | None:
         """The lowest latency EWMA among agents with history for ``capability``."""
-        return fastest_latency(
-            s.record.stats.get(capability) for s in self._by_capability.get(capability, ())
-        )
+        try:
+            return self._fastest_by_capability[capability]
+        except KeyError:
+            fastest = self._fastest_by_capability[capability] = fastest_latency(
+                s.record.stats.get(capability) for s in self._by_capability.get(capability, ())
+            )
+            return fastest
 
     def _dispatch(self, capabilities: frozenset[str]) -> None:
         """Hand free slots to waiting callers, best rank first."""

@@ -50,6 +50,23 @@ class TaskRecord:
     requeues: tuple[str, ...] = ()
 
 
+_allocate = object.__new__
+
+
+def new_record(task: str) -> TaskRecord:
+    """``TaskRecord(task)`` without calling the class (a run makes one per task up front: see
+    :func:`codeguild.events.new_event` for why)."""
+    record: TaskRecord = _allocate(TaskRecord)
+    record.task = task
+    record.agent = record.started_at = record.finished_at = None
+    record.duration_s = record.error = record.winning_attempt = None
+    record.attempts = record.executions = record.speculative_attempts = 0
+    record.state = TaskState.PENDING
+    record.speculative_win = False
+    record.requeues = ()
+    return record
+
+
 @dataclass
 class RunOutcome:
     """The result of one scheduled run. ``ok``: every task succeeded (its check may have failed)."""

@@ -17,7 +17,8 @@ class ReadyQueue:
 
     def __init__(self) -> None:
         self._heaps: dict[str, list[Entry]] = {}
-        self._live: dict[str, tuple[str, Entry]] = {}
+        #: name -> its live entry; any other entry of that name in a heap is stale
+        self._live: dict[str, Entry] = {}
 
     def __len__(self) -> int:
         return len(self._live)
@@ -26,7 +27,7 @@ class ReadyQueue:
         return name in self._live
 
     def push(self, capability: str, entry: Entry) -> None:
-        self._live[entry[-1]] = (capability, entry)
+        self._live[entry[-1]] = entry
         heap = self._heaps.get(capability)
         if heap is None:
             heap = self._heaps[capability] = []
@@ -62,8 +63,7 @@ class ReadyQueue:
             if not heap or capability in blocked:
                 continue
             head = heap[0]
-            current = live.get(head[-1])
-            if current is None or current[1] is not head:
+            if live.get(head[-1]) is not head:
                 if not self._clean(heap):
                     continue
                 head = heap[0]
@@ -82,8 +82,14 @@ class ReadyQueue:
         return entry
 
     def live(self) -> list[tuple[str, Entry]]:
-        """(capability, entry) of every waiting task."""
-        return list(self._live.values())
+        """(capability, entry) of every waiting task (a scan: only re-ranking needs it)."""
+        live = self._live
+        return [
+            (capability, entry)
+            for capability, heap in self._heaps.items()
+            for entry in heap
+            if live.get(entry[-1]) is entry
+        ]
 
     def clear(self) -> None:
         self._heaps.clear()
@@ -93,9 +99,7 @@ class ReadyQueue:
         """Drop stale heads; True when a live entry remains."""
         live = self._live
         while heap:
-            head = heap[0]
-            current = live.get(head[-1])
-            if current is not None and current[1] is head:
+            if live.get(heap[0][-1]) is heap[0]:
                 return True
             heapq.heappop(heap)
         return False

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from codeguild.agents.base import Agent, RunContext, TaskResult
 from codeguild.errors import NoAgentError
-from codeguild.events import Event, EventKind
+from codeguild.events import EventKind, new_event
 from codeguild.orchestration.execution import (
     Attempt,
     Interrupt,
@@ -22,8 +22,8 @@ from codeguild.orchestration.execution import (
     Suspended,
     check_result,
     describe,
+    new_attempt,
     resume,
-    start,
 )
 from codeguild.orchestration.graph import TaskGraph
 from codeguild.orchestration.outcome import FINAL_STATES, RunOutcome, TaskState
@@ -159,10 +159,21 @@ class Run(RunState):
                     attempt = self._next_attempt()
                     if attempt is None:
                         break
+                # the coroutine's first step runs here, not in a helper: once per task
+                step: object
                 try:
-                    step = start(attempt.agent.execute(attempt.spec, self.ctx))
+                    coro = attempt.agent.execute(attempt.spec, self.ctx)
                 except Exception as exc:  # execute() failed before it even returned a coroutine
                     step = Raised(exc)
+                else:
+                    try:
+                        step = Suspended(coro, coro.send(None))
+                    except StopIteration as stop:
+                        step = stop.value
+                    except (KeyboardInterrupt, SystemExit):
+                        raise
+                    except BaseException as exc:  # its failure (even a stray cancel) is data
+                        step = Raised(exc)
                 if type(step) is Suspended:
                     if attempt.interrupt is not None:  # interrupted from inside its own first step
                         step.coro.close()
@@ -226,7 +237,6 @@ class Run(RunState):
         if self.graph.version != self._synced_version:
             self._sync()
         ready, waiters, limit = self.ready, self.waiters, self.s.max_concurrency
-        try_acquire = self.manager.try_acquire
         while self.stop_reason is None:
             if limit is not None and self.n_active >= limit:
                 return None
@@ -239,7 +249,11 @@ class Run(RunState):
             request = waiters.pop(capability, None) if waiters else None
             try:
                 # a free agent is taken without a future; only a wait needs one
-                agent = request.result() if request is not None else try_acquire(capability)
+                agent = (
+                    request.result()
+                    if request is not None
+                    else self.manager.try_acquire(capability)
+                )
                 if agent is None:
                     request = self.manager.request(capability, rank=entry)
                     if not request.done():
@@ -265,7 +279,7 @@ class Run(RunState):
     def begin(self, name: str, agent: Agent, *, speculative: bool) -> Attempt:
         record = self.records[name]
         record.executions += 1
-        attempt = Attempt(
+        attempt = new_attempt(
             name, self.tasks[name], agent, record.executions, speculative, time.perf_counter()
         )
         attempts = self.active.get(name)
@@ -288,7 +302,7 @@ class Run(RunState):
         record.state = self.states[name] = _RUNNING
         data = {"attempt": attempts_charged}
         try:  # _emit inlined: once per task on the hot path
-            self._emit_to(Event(_STARTED_EVENT, self.run_id, name, agent_name, "", data, now))
+            self._emit_to(new_event(_STARTED_EVENT, self.run_id, name, agent_name, "", data, now))
         except Exception:  # a broken subscriber must not change how tasks run
             logger.exception("event subscriber failed kind=%s task=%s", _STARTED_EVENT, name)
         return attempt

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from codeguild.agents.base import Agent, RunContext
-from codeguild.events import Event, EventKind
+from codeguild.events import EventKind, new_event
 from codeguild.orchestration.execution import Attempt
 from codeguild.orchestration.graph import TaskGraph
-from codeguild.orchestration.outcome import FINAL_STATES, RunOutcome, TaskRecord, TaskState
+from codeguild.orchestration.outcome import FINAL_STATES, RunOutcome, TaskState, new_record
 from codeguild.orchestration.policies import FailurePolicy
 from codeguild.orchestration.ranking import Ranker
 from codeguild.orchestration.ready import ReadyQueue
@@ -98,7 +98,7 @@ class RunState:
         new = list(itertools.islice(tasks, self._known, None))
         self._known = len(tasks)
         for name in new:
-            records[name] = TaskRecord(name)
+            records[name] = new_record(name)
             states[name] = _PENDING
         self.ranker.refresh()
         deps, proceed, unmets, active = self.deps, self.proceed, self.unmet, self.active
@@ -147,12 +147,16 @@ class RunState:
         at = time.time() if now is None else now
         # _emit and _push_ready inlined: this runs once per task on the scheduler's hot path
         try:
-            self._emit_to(Event(_QUEUED_EVENT, self.run_id, name, None, _WAITING, {}, at))
+            self._emit_to(new_event(_QUEUED_EVENT, self.run_id, name, None, _WAITING, {}, at))
         except Exception:  # a broken subscriber must not change how tasks run
             logger.exception("event subscriber failed kind=%s task=%s", _QUEUED_EVENT, name)
         age = self._ages[name] = next(self._age)
         base = self.ranker.base
-        entry = (age, name) if base is None else (*base[name], age, name)
+        if base is None:
+            entry: tuple[Any, ...] = (age, name)
+        else:
+            length, level = base[name]
+            entry = (length, level, age, name)
         self.ready.push(self.tasks[name].capability, entry)
 
     def _push_ready(self, name: str) -> None:
@@ -165,7 +169,11 @@ class RunState:
         if state in proceed:
             now = None
             for child in dependents[name]:
-                if states.get(child) is _PENDING:
+                try:
+                    pending = states[child] is _PENDING
+                except KeyError:  # added to the graph since the last look; _sync counts it
+                    continue
+                if pending:
                     left = unmet[child] = unmet[child] - 1
                     if not left:
                         if now is None:
@@ -220,14 +228,15 @@ class RunState:
         if state is _FAILED or state is _CANCELLED or state is _SKIPPED:
             record.error = message or state.value
             data.setdefault("error", record.error)
-        self.ready.discard(name)
+        if state is not _SUCCEEDED:  # one that succeeded ran, so it left the queue back then
+            self.ready.discard(name)
         if self.delayed:
             timer = self.delayed.pop(name, None)
             if timer is not None:
                 timer.cancel()
         record.state = self.states[name] = state
         try:  # _emit inlined: once per task on the hot path
-            self._emit_to(Event(kind, self.run_id, name, record.agent, message, data, now))
+            self._emit_to(new_event(kind, self.run_id, name, record.agent, message, data, now))
         except Exception:  # a broken subscriber must not change how tasks run
             logger.exception("event subscriber failed kind=%s task=%s", kind, name)
 
@@ -241,7 +250,7 @@ class RunState:
         at: float,
     ) -> None:
         try:
-            self._emit_to(Event(kind, self.run_id, task, agent, message, data, at))
+            self._emit_to(new_event(kind, self.run_id, task, agent, message, data, at))
         except Exception:  # a broken subscriber must not change how tasks run
             logger.exception("event subscriber failed kind=%s task=%s", kind, task)
 

@@ -25,14 +25,6 @@ class CapabilityStats:
     latency_s: float | None = None
     runs: int = 0
 
-    def observe(self, ok: bool, duration_s: float) -> None:
-        self.runs += 1
-        self.success += EWMA_ALPHA * ((1.0 if ok else 0.0) - self.success)
-        if self.latency_s is None:
-            self.latency_s = duration_s
-        else:
-            self.latency_s += EWMA_ALPHA * (duration_s - self.latency_s)
-
 
 def fastest_latency(peers: Iterable[CapabilityStats | None]) -> float | None:
     """The lowest latency EWMA among ``peers`` with history; None when none has any."""
@@ -64,16 +56,24 @@ class TrackRecord:
     total_duration_s: float = 0.0
     stats: dict[str, CapabilityStats] = field(default_factory=dict)
 
-    def observe(self, capability: str, ok: bool, duration_s: float) -> None:
+    def observe(self, capability: str, ok: bool, duration_s: float) -> float:
+        """Count one run and move the capability's averages (once per task: kept in one call);
+        returns the new latency average."""
         stats = self.stats.get(capability)
         if stats is None:
             stats = self.stats[capability] = CapabilityStats()
-        stats.observe(ok, duration_s)
+        stats.runs += 1
+        stats.success += EWMA_ALPHA * ((1.0 if ok else 0.0) - stats.success)
+        latency = stats.latency_s
+        after = stats.latency_s = (
+            duration_s if latency is None else latency + EWMA_ALPHA * (duration_s - latency)
+        )
         self.total_duration_s += duration_s
         if ok:
             self.completed += 1
         else:
             self.failed += 1
+        return after
 
     @property
     def mean_duration_s(self) -> float | None:
