@@ -37,7 +37,6 @@ from codeguild.orchestration.health import (
 from codeguild.orchestration.scoring import (
     EWMA_ALPHA,
     CapabilityStats,
-    fastest_latency,
 )
 from codeguild.orchestration.slots import AgentSlot, capability_row
 
@@ -377,13 +376,19 @@ class AgentManager:
 
     def _fastest(self, capability: str) -> float | None:
         """The lowest latency EWMA among agents with history for ``capability``."""
-        try:
-            return self._fastest_by_capability[capability]
-        except KeyError:
-            fastest = self._fastest_by_capability[capability] = fastest_latency(
-                s.record.stats.get(capability) for s in self._by_capability.get(capability, ())
-            )
-            return fastest
+        fastest = self._fastest_by_capability.get(capability, _UNKNOWN)
+        if fastest == _UNKNOWN:
+            # a plain loop, no generator: the agent picked most often is the fastest one, so
+            # its slowing down makes this rescan common
+            fastest = None
+            for slot in self._by_capability.get(capability, ()):
+                stats = slot.record.stats.get(capability)
+                if stats is not None:
+                    latency = stats.latency_s
+                    if latency is not None and (fastest is None or latency < fastest):
+                        fastest = latency
+            self._fastest_by_capability[capability] = fastest
+        return fastest
 
     def _dispatch(self, capabilities: frozenset[str]) -> None:
         """Hand free slots to waiting callers, best rank first."""

@@ -7,7 +7,7 @@ its speed relative to the fastest peer with history (so the score means the same
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -24,16 +24,6 @@ class CapabilityStats:
     success: float = 1.0  # optimistic prior so new agents get tried
     latency_s: float | None = None
     runs: int = 0
-
-
-def fastest_latency(peers: Iterable[CapabilityStats | None]) -> float | None:
-    """The lowest latency EWMA among ``peers`` with history; None when none has any."""
-    fastest: float | None = None
-    for stats in peers:
-        latency = None if stats is None else stats.latency_s
-        if latency is not None and (fastest is None or latency < fastest):
-            fastest = latency
-    return fastest
 
 
 def relative_score(stats: CapabilityStats | None, fastest: float | None) -> float:
