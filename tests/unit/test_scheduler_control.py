@@ -268,3 +268,31 @@ def test_event_round_trips_through_a_dict() -> None:
     }
     assert Event.from_dict(raw) == event and event.model_dump() == raw
     assert Event(EventKind.STAGE, "r").at > 0
+
+
+async def test_a_queued_task_that_gains_a_dependency_waits_for_it_then_runs(
+    tmp_path: Path,
+) -> None:
+    """b is queued behind a busy agent when the planner adds c and makes b wait for it: b goes
+    back to waiting, runs after c, and the run succeeds."""
+    journal = Journal()
+    graph = TaskGraph([spec("a"), spec("b")])
+
+    def on_run(task: TaskSpec, ctx: RunContext) -> None:
+        if task.name == "a" and "c" not in graph:
+            graph.add(spec("c"))
+            graph.add_dependency("b", "c")
+
+    manager = AgentManager()
+    manager.register(ScriptedAgent("solo", journal, on_run=on_run), capacity=1)
+    bus = EventBus(keep_log=True)
+    outcome = await Scheduler(manager, bus).run(graph, make_ctx(tmp_path))
+    assert outcome.ok
+    assert journal.order == ["a", "c", "b"]
+    kinds = [e.kind for e in bus.log if e.task == "b"]
+    assert kinds == [
+        EventKind.TASK_QUEUED,
+        EventKind.TASK_QUEUED,
+        EventKind.TASK_STARTED,
+        EventKind.TASK_SUCCEEDED,
+    ]

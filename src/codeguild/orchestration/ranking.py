@@ -72,7 +72,6 @@ class Ranker:
         tasks = self.graph.tasks
         dependents = self.graph.adjacency()[1]
         length: dict[str, float] = {}
-        longest = length.__getitem__
         for name in reversed(self.graph.topological_order()):
             task = tasks[name]
             if given is not None:
@@ -86,8 +85,12 @@ class Ranker:
                 except KeyError:
                     learned = history[capability] = ask(capability)
                 cost = task.estimate_s if learned is None else learned
-            children = dependents[name]
-            total = length[name] = (cost + max(map(longest, children))) if children else cost
+            tail = 0.0  # a plain loop: cheaper than max(map(...)) over a handful of children
+            for child in dependents[name]:
+                child_length = length[child]
+                if child_length > tail:
+                    tail = child_length
+            total = length[name] = cost + tail
             level = priorities.get(task.priority)
             if level is None:
                 level = priorities[task.priority] = priority_index(task.priority)

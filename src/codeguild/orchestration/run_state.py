@@ -131,8 +131,9 @@ class RunState:
                 self._end(name, _SKIPPED, EventKind.TASK_SKIPPED, reason)
                 self._settle(name, _SKIPPED)
                 now = time.time()  # keeps event times in order
-            elif unmet and state is _QUEUED:
+            elif unmet and state is _QUEUED:  # a new dependency: it waits again
                 self.ready.discard(name)
+                self.records[name].state = states[name] = _PENDING
             elif not unmet and state is _PENDING:
                 self._make_ready(name, now)
         if len(new) != len(tasks) or rescan:  # ranks of already queued tasks may have moved
@@ -168,17 +169,18 @@ class RunState:
         states, unmet, proceed, dependents = self.states, self.unmet, self.proceed, self.dependents
         if state in proceed:
             now = None
+            # counts of children that no longer wait (cancelled, skipped) may go on falling;
+            # only a pending child is made ready when its count reaches zero
             for child in dependents[name]:
                 try:
-                    pending = states[child] is _PENDING
+                    left = unmet[child] - 1
                 except KeyError:  # added to the graph since the last look; _sync counts it
                     continue
-                if pending:
-                    left = unmet[child] = unmet[child] - 1
-                    if not left:
-                        if now is None:
-                            now = time.time()
-                        self._make_ready(child, now)
+                unmet[child] = left
+                if not left and states[child] is _PENDING:
+                    if now is None:
+                        now = time.time()
+                    self._make_ready(child, now)
             return
         # the task ended in a way its dependents cannot proceed from: skip them, transitively
         stack = [(name, state)]
