@@ -97,21 +97,24 @@ class RunState:
         tasks, states, records = self.tasks, self.states, self.records
         new = list(itertools.islice(tasks, self._known, None))
         self._known = len(tasks)
-        for name in new:
-            records[name] = new_record(name)
-            states[name] = _PENDING
         self.ranker.refresh()
         deps, proceed, unmets, active = self.deps, self.proceed, self.unmet, self.active
         now = time.time()  # one clock read for every task this look makes ready
         if not rescan and len(new) == len(tasks):
             # the first look at a graph: every dependency is a new, pending task, so a task
-            # waits for all of them (the common case, and a tenth of a large run's cost)
+            # waits for all of them (the common case, and a tenth of a large run's cost);
+            # one pass makes each task's record and counts what it waits for
             for name in new:
+                records[name] = new_record(name)
+                states[name] = _PENDING
                 unmet = unmets[name] = len(deps[name])
                 if not unmet:
                     self._make_ready(name, now)
             self._synced_version, self._synced_dependencies = version, dependencies
             return
+        for name in new:
+            records[name] = new_record(name)
+            states[name] = _PENDING
         check = list(states) if rescan else new
         for name in check:
             state = states[name]
