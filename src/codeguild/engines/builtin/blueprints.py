@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from codeguild.engines.base import Blueprint, Component
+from codeguild.engines.builtin.fitting import fit_files
 from codeguild.engines.builtin.recipes import Recipe
 from codeguild.errors import IntentError
 from codeguild.intent.models import ProjectIntent
@@ -142,4 +143,4 @@ def write_with(
     """Run the writer of ``component``, or raise :func:`unknown_component`'s error."""
     if component not in writers:
         raise unknown_component(project_type, intent, component, writers)
-    return writers[component]()
+    return fit_files(writers[component]())

@@ -337,12 +337,12 @@ def _generic_examples(package: str, plan: LibraryPlan) -> list[str]:
     lines += [
         f"from {package} import {entity.name}, {entity.name}Collection",
         "",
-        f"{entity.plural} = {entity.name}Collection()",
+        f"collection = {entity.name}Collection()",
         f"item = {entity.name}(\n{values})",
-        f"item_id = {entity.plural}.add(item)",
-        f"{entity.plural}.find({check.param}={sample(check)})",
-        f"{entity.plural}.update(item_id, {check.param}={sample(check, 1)})",
-        f'{entity.plural}.save(Path("{entity.plural}.json"))',
+        "item_id = collection.add(item)",
+        f"collection.find({check.param}={sample(check)})",
+        f"collection.update(item_id, {check.param}={sample(check, 1)})",
+        f'collection.save(Path("{entity.plural}.json"))',
         f"# {entity.name}({check.param}={bad}, ...) raises ValueError: {problem}",
     ]
     lines += [f"# {fn.name}(): {fn.behaviour.replace('_', ' ')}" for fn in plan.functions[:4]]

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from functools import partial
 
 from codeguild.engines.base import Blueprint, Component
+from codeguild.engines.builtin.fitting import fit_files
 from codeguild.engines.builtin.project_files import common_files
 from codeguild.engines.builtin.rendering import render
+from codeguild.engines.builtin.web_api_pycode import LINE_LENGTH
 from codeguild.engines.builtin.web_api_spec import ApiSpec, Resource, build_spec
 from codeguild.engines.builtin.web_api_tests import TestWriter
 from codeguild.engines.builtin.web_api_writers import CodeWriter
@@ -173,7 +175,8 @@ class WebApiBuilder:
                 f"The web_api builder has no component {component!r}.",
                 hint=f"Use one of the blueprint's components: {known}.",
             )
-        files = writer()
+        # the web API's own shapes are made for line length 100 (see web_api_pycode)
+        files = fit_files(writer(), LINE_LENGTH)
         logger.debug("web_api component=%s files=%d", component, len(files))
         return files
 

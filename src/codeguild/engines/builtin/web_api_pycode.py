@@ -49,8 +49,15 @@ def call(head: str, args: Sequence[str], *, indent: int = 0, tail: str = "") -> 
     return f"{pad}{head}(\n{inner}{pad}){tail}"
 
 
-def import_from(module: str, names: Sequence[str]) -> str:
-    """``from module import a, b`` sorted the way ruff's isort sorts (constants, classes, rest)."""
+def import_from(module: str, names: Sequence[str], *, importer: str = "") -> str:
+    """``from module import a, b`` sorted the way ruff's isort sorts (constants, classes, rest).
+
+    A project module whose dotted path alone overflows the line (a long package name and a long
+    resource name) is imported relative to the ``importer`` module when one is given; isort wants
+    relative imports in a section of their own, after the others (see :func:`is_relative`).
+    """
+    if importer and len(f"from {module} import (") > LINE_LENGTH:
+        module = _relative(importer, module)
 
     def order(name: str) -> tuple[int, str]:
         if name.isupper() and len(name) > 1:
@@ -67,12 +74,28 @@ def import_from(module: str, names: Sequence[str]) -> str:
     return f"from {module} import (\n{inner})"
 
 
+def is_relative(import_line: str) -> bool:
+    return import_line.startswith("from .")
+
+
+def _relative(importer: str, module: str) -> str:
+    here = importer.split(".")[:-1]
+    there = module.split(".")
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    return "." * (len(here) - common + 1) + ".".join(there[common:])
+
+
 def docstring(text: str, *, indent: int = 0) -> str:
     """A docstring on one line if it fits, else wrapped, closing quotes on a line of their own."""
     pad = INDENT * indent
     one_line = f'{pad}"""{text}"""'
     if len(one_line) <= LINE_LENGTH:
         return one_line
-    lines = textwrap.wrap(text, width=LINE_LENGTH - len(pad) - 3, break_long_words=False)
+    # the one-line form overflows by its quotes alone when the text fits the width: wrap it
+    # narrower so that at least one word moves to the second line
+    width = min(LINE_LENGTH - len(pad) - 3, len(text) - 1)
+    lines = textwrap.wrap(text, width=width, break_long_words=False)
     body = "\n".join(f"{pad}{line}" for line in lines[1:])
     return f'{pad}"""{lines[0]}\n{body}\n{pad}"""'

@@ -146,6 +146,13 @@ class CodeWriter:
             for f in r.references
             if f.reference is not None
         ]
+        schemas_import = pycode.import_from(
+            f"{self.pkg}.schemas.{r.module}",
+            [f"{r.cls}Create", f"{r.cls}Read", f"{r.cls}Update"],
+            importer=f"{self.pkg}.routers.{r.module}",
+        )
+        if pycode.is_relative(schemas_import):
+            schemas_import = f"\n{schemas_import}"  # the last import: a section of its own
         return self._render(
             "router.py.j2",
             r=r,
@@ -159,17 +166,20 @@ class CodeWriter:
                 ["commit_or_conflict", "get_or_404", "paginate"]
                 + (["ensure_exists"] if checks else []),
             ),
-            schemas_import=pycode.import_from(
-                f"{self.pkg}.schemas.{r.module}",
-                [f"{r.cls}Create", f"{r.cls}Read", f"{r.cls}Update"],
-            ),
+            schemas_import=schemas_import,
         )
 
     def app(self) -> dict[str, str]:
-        router_imports = [
-            pycode.import_from(f"{self.pkg}.routers.{r.module}", [f"router as {r.module}_router"])
+        router_imports = sorted(
+            pycode.import_from(
+                f"{self.pkg}.routers.{r.module}",
+                [f"router as {r.module}_router"],
+                importer=f"{self.pkg}.main",
+            )
             for r in self.spec.resources
-        ]
-        return {
-            f"{self.pkg}/main.py": self._render("main.py.j2", router_imports=sorted(router_imports))
-        }
+        )
+        relative = [line for line in router_imports if pycode.is_relative(line)]
+        if relative:
+            absolute = [line for line in router_imports if not pycode.is_relative(line)]
+            router_imports = [*absolute, "", *relative]
+        return {f"{self.pkg}/main.py": self._render("main.py.j2", router_imports=router_imports)}
