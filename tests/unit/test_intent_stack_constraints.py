@@ -67,7 +67,7 @@ def _keys(text: str) -> set[str]:
         ("handle 1000 concurrent users", "performance:concurrent_users>=1000"),
         ("10k simultaneous connections", "performance:concurrent_connections>=10000"),
         ("p99 < 200 ms", "performance:latency_p99<200ms"),
-        ("p95 latency below 1.5 s", "performance:latency_p95<1500ms"),
+        ("p95 latency below 1.5 s", "performance:latency_p95<1.5s"),
         ("respond in under 300 ms", "performance:response_time<300ms"),
         ("serve 2,000 requests per second", "performance:requests_per_second>=2000"),
         ("500 rps", "performance:requests_per_second>=500"),

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 
 from codeguild.intent.cuetext import cue_text
+from codeguild.intent.mentions import blank_consumers, blank_foreign_apis
 from codeguild.intent.models import ProjectCategory
+from codeguild.intent.usage import USAGE_CUES
 
 _WEB, _CLI, _LIB = ProjectCategory.WEB_API, ProjectCategory.CLI_TOOL, ProjectCategory.LIBRARY
 _APP, _ETL = ProjectCategory.WEB_APP, ProjectCategory.DATA_PIPELINE
@@ -19,7 +21,8 @@ CATEGORIES: tuple[ProjectCategory, ...] = (_WEB, _CLI, _LIB, _APP, _ETL)
 
 # (pattern, type, weight). Negative weights take back a cue that a more specific phrase explains.
 _CUES: list[tuple[str, ProjectCategory, float]] = [
-    (r"\brest(?:ful)?\b", _WEB, 3),
+    # "encrypted at rest" is about storage, not REST
+    (r"(?<!\bat )\brest(?:ful)?\b", _WEB, 3),
     (r"\bapis?\b", _WEB, 2),
     (
         r"\b(?:clean|simple|public|pythonic|typed|fluent|small|nice|intuitive|python) api\b",
@@ -31,7 +34,7 @@ _CUES: list[tuple[str, ProjectCategory, float]] = [
     (r"\bhttps?\b", _WEB, 2),
     (r"\b(?:web ?service|microservice|web server|web backend)s?\b", _WEB, 3),
     (r"\bservices?\b", _WEB, 1),
-    (r"\b(?:management )?system\b|\bplatform\b|\bportal\b", _WEB, 1),
+    (r"\b(?:management )?system\b|\bplatform\b", _WEB, 1),
     (r"\bback-?end\b", _WEB, 3),
     (r"\bcrud\b", _WEB, 2),
     (r"\bserver\b", _WEB, 1.5),
@@ -56,7 +59,14 @@ _CUES: list[tuple[str, ProjectCategory, float]] = [
         _APP,
         3,
     ),
-    (r"\b(?:pages?|site|portfolio|gallery|forms?|charts?|visitors?|drag and drop)\b", _APP, 1.5),
+    (r"\b(?:pages?|portfolio|gallery|forms?|charts?|visitors?|drag and drop)\b", _APP, 1.5),
+    # a site people visit; "on site", "site visits" and "the solar site" are places
+    (
+        r"(?<!\bon )(?<!\bon-)(?<!\bsolar )(?<!\bbuilding )(?<!\bconstruction )(?<!\bwork )"
+        r"\bsite\b(?! (?:visits?|managers?|surveys?|inspections?|engineers?|staff|address))",
+        _APP,
+        2.5,
+    ),
     (
         r"\b(?:react|vue|angular|svelte|next\.?js|nuxt|htmx|tailwind|bootstrap|templates?)\b",
         _APP,
@@ -68,7 +78,9 @@ _CUES: list[tuple[str, ProjectCategory, float]] = [
     (r"\b(?:pipelines?|etl|elt)\b", _ETL, 4),
     (r"\b(?:ci|ci/cd|deployment|build|release) pipelines?\b", _ETL, -4),
     (
-        r"\bingest(?:s|ed|ing|ion)?\b|\bbatch(?: job| process\w*)?\b"
+        # a "batch number" or "stock batch" is a record of goods, not a way of processing
+        r"\bingest(?:s|ed|ing|ion)?\b|\bbatch(?:es)? (?:jobs?|process\w*|runs?|mode|loads?"
+        r"|imports?|exports?|window)\b|\bin batches\b|\b(?:nightly|daily|hourly) batch\b"
         r"|\bstream(?:ing)? (?:processing|job)",
         _ETL,
         3,
@@ -81,12 +93,7 @@ _CUES: list[tuple[str, ProjectCategory, float]] = [
         _ETL,
         3,
     ),
-    (
-        r"\b(?:nightly|hourly|daily|weekly|(?:every|each) (?:\d+ )?(?:day|night|morning|evening"
-        r"|hour|minutes?|week)|cron)\b",
-        _ETL,
-        1.5,
-    ),
+    (r"\bcron\b", _ETL, 1.5),
     (r"\b(?:aggregat\w*|deduplicat\w*|enrich\w*|transforms?|anonymi[sz]\w*)\b", _ETL, 1.5),
     (r"\b(?:roll-?ups?|downsampl\w*|continuously|time[- ]series)\b", _ETL, 1.5),
     (
@@ -139,7 +146,12 @@ _CUES: list[tuple[str, ProjectCategory, float]] = [
     (r"\badmin (?:interface|area|console|site|dashboard)\b|\binterface\b|\bkanban\b", _APP, 1.5),
     # used from a phone: a mobile app needs a backend to talk to
     (r"\b(?:android|ios|iphone|mobile|flutter|react native)(?: app)?\b", _WEB, 2.5),
-    (r"\b(?:type|run|call|enter)\s+`|\bexecutables?\b|\bbinary\b", _CLI, 3),
+    (
+        r"\b(?:type|run|call|enter)\s+`|\bexecutables?\b"
+        r"|\b(?:an?|one|single|the|static) binary\b(?! (?:file|format|data|protocol))",
+        _CLI,
+        3,
+    ),
     (r"\b(?:git |pre-commit |pre-push |commit )hooks?\b|\bpre-commit\b", _CLI, 3),
     (
         r"\breplicat\w*|\bincremental(?:ly)?\b|\bchange data capture\b|\bcdc\b"
@@ -194,9 +206,17 @@ _CUES: list[tuple[str, ProjectCategory, float]] = [
     (r"\b(?:typer|click|argparse)\b", _CLI, 3),
     (r"\bprints?\b", _CLI, 1),
     (r"\bcommands?\b", _CLI, 1),
-    (r"\blibrar(?:y|ies)\b", _LIB, 4),
+    # "a library's books" is the institution; the software is never a possessor
+    (r"\blibrar(?:y|ies)\b(?!'s)", _LIB, 4),
     (r"\blibrary (?:management|system|catalog|members|loans|app|api)", _LIB, -4),
     (r"\b(?:public|school|city|local|university) library\b", _LIB, -4),
+    # a library that lends things, or one a town owns, is an institution
+    (
+        r"\b[\w-]+'s (?:[\w-]+ )?library\b|\blibrar(?:y|ies) (?:lends?|loans?|members?|patrons?"
+        r"|borrowers?|cards?|staff|volunteers?|opening|branch\w*|building|visitors?)\b",
+        _LIB,
+        -4,
+    ),
     (r"\bpackages?\b", _LIB, 2.5),
     (r"\bmodules?\b", _LIB, 2.5),
     (r"\bsdk\b|\bpypi\b", _LIB, 4),
@@ -210,6 +230,7 @@ _CUES: list[tuple[str, ProjectCategory, float]] = [
     (r"\b(?:type hints|typed|docstrings)\b", _LIB, 1),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), t, w) for p, t, w in _CUES]
+_USAGE = [(re.compile(p, re.IGNORECASE), t, w) for p, t, w in USAGE_CUES]
 
 # Below this confidence the chosen type is reported as an assumption.
 ASSUMPTION_THRESHOLD = 0.6
@@ -229,14 +250,17 @@ def score_project_type(text: str, *, describes_records: bool = False) -> TypeSco
     """Score ``text`` for each project type; ``project_type`` is None when nothing matched."""
     scores = dict.fromkeys(CATEGORIES, 0.0)
     cues: dict[ProjectCategory, list[str]] = {t: [] for t in CATEGORIES}
-    text = cue_text(text)
-    for regex, ptype, weight in _COMPILED:
-        hits = regex.findall(text)
-        if hits:
-            # A word said many times is still one cue; a second mention adds a little.
-            scores[ptype] += weight * (1.0 + 0.25 * min(len(hits) - 1, 2))
-            if weight > 0:
-                cues[ptype].append(hits[0] if isinstance(hits[0], str) else regex.pattern)
+    used = blank_foreign_apis(cue_text(text))
+    # what the software is, read without the programs that will use it; how it is used, with them
+    kind = blank_consumers(used)
+    for table, source in ((_COMPILED, kind), (_USAGE, used)):
+        for regex, ptype, weight in table:
+            hits = regex.findall(source)
+            if hits:
+                # A word said many times is still one cue; a second mention adds a little.
+                scores[ptype] += weight * (1.0 + 0.25 * min(len(hits) - 1, 2))
+                if weight > 0:
+                    cues[ptype].append(hits[0] if isinstance(hits[0], str) else regex.pattern)
     if describes_records and max(scores.values()) > 0:
         # records with fields are what a data service stores: a nudge between named types,
         # never a type on its own (no cue at all is the caller's documented default)

@@ -49,6 +49,7 @@ def is_modifier_noun(word: str) -> bool:
         and word not in COMMAND_VERBS
         and word not in META_VERBS
         and word not in VERBS
-        and not word.endswith("ed")
+        # a participle ("used", "shared"), though not "seed" or "feed"
+        and not (word.endswith("ed") and not word.endswith("eed"))
         and not is_plural(word)
     )

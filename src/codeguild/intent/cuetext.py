@@ -50,6 +50,8 @@ _NEGATED = re.compile(
     r"(?=\s*(?:[,.;:!?()]|$|\s(?:but|just|only|so|and)\b))",
     re.IGNORECASE,
 )
+# A word of a name, dots only inside it ("next.js"): "agency." ends a sentence, and the phrase.
+_NAME_WORD = r"[\w-]+(?:\.[\w-]+)*"
 # A verb of using something that exists, then the thing used: the API, site or database there.
 _USES = (
     r"(?:calls?|calling|talks? to|talking to|wraps?|wrapping|wrappers? (?:for|around)|consum(?:e|es"
@@ -62,13 +64,13 @@ _USES = (
 _IN_PASSING = re.compile(
     # "through an API" is the thing to build; "through the Stripe API" one that exists
     rf"\b{_USES}\s+(?!an?\s)((?:(?:the|our|their|my|its|existing|internal|external|public"
-    r"|third[- ]party|remote)\s+)*(?:[\w.-]+\s+){0,2}"
+    rf"|third[- ]party|remote)\s+)*(?:{_NAME_WORD}\s+){{0,2}}"
     r"(?:rest(?:ful)?\s+|http\s+|web\s+|graphql\s+|json\s+)?(?:apis?|endpoints?|services?))\b",
     re.IGNORECASE,
 )
 # The code that will use the project, not the project: "from our Django views", "in my Flask app".
 _CONSUMER = re.compile(
-    r"\b(?:from|in|into|inside|by|within) (?:our|my|their|your) (?:existing |own )?[\w.-]+ "
+    rf"\b(?:from|in|into|inside|by|within) (?:our|my|their|your) (?:existing |own )?{_NAME_WORD} "
     r"(?:views?|apps?|projects?|code ?base|code|services?|backend|handlers?)\b",
     re.IGNORECASE,
 )
@@ -76,8 +78,8 @@ _CONSUMER = re.compile(
 # our frontend team can build against".
 _CLIENT = re.compile(
     r"\b(?:for|by|from|behind|powering|serving) (?:our|their|the|an?|my) (?:existing |new )?"
-    r"(?:[\w.-]+ ){0,2}(?:front-?ends?|mobile apps?|ios apps?|android apps?|clients?)\b"
-    r"|\b(?:our|their|the) (?:[\w.-]+ ){0,2}front-?end (?:team|devs|developers)\b",
+    rf"(?:{_NAME_WORD} ){{0,2}}(?:front-?ends?|mobile apps?|ios apps?|android apps?|clients?)\b"
+    rf"|\b(?:our|their|the) (?:{_NAME_WORD} ){{0,2}}front-?end (?:team|devs|developers)\b",
     re.IGNORECASE,
 )
 # Where a program runs, not what it is: "on my server", "to our web server".

@@ -13,46 +13,63 @@ from dataclasses import dataclass
 from codeguild.intent.collector import Collector
 from codeguild.intent.compounds import VERBS
 from codeguild.intent.entity_patterns import (
-    ABOUT,
-    ACTOR_NEXT,
     ANNOTATION,
     AUTH_SUBJECTS,
-    BELONGS,
     BELONGS_TAIL,
     CLAUSE_END,
     CLAUSE_START,
     COLON,
-    DECLARED,
+    EACH_WITH,
     ENUMERATION,
     FIELD_LIST,
     HAS,
     HEADING_NEXT,
-    MANAGE,
-    MANY,
-    MORE_PARENTS,
-    NOUN_VERBS,
     PAREN,
     PLURAL_HAS,
-    REST_FIELDS,
-    SECTION_WORDS,
+    SCREEN_WORDS,
     SOFTWARE_HEADS,
     TRAILING_WITH,
-    VERB_CONTEXT,
     VERB_HEADS,
     WITH,
 )
 from codeguild.intent.fields import default_fields
-from codeguild.intent.gazetteer import is_technology
-from codeguild.intent.heads import Draft, merge_heads, resolve_pronoun, verb_before
+from codeguild.intent.heads import (
+    Draft,
+    drop_aside,
+    merge_heads,
+    resolve_it,
+    resolve_pronoun,
+    verb_before,
+)
 from codeguild.intent.inflect import is_plural, pascal, plural_phrase, singular
 from codeguild.intent.lexicon import (
     DOMAIN_CAPABLE,
     NON_ENTITY_NOUNS,
 )
-from codeguild.intent.models import Entity, EntityField
+from codeguild.intent.links import (
+    collections_as_children,
+    drop_loose_modifiers,
+    drop_unstored,
+    link_fields,
+)
+from codeguild.intent.list_cues import (
+    after_quantity,
+    has_field_list,
+    imperative_verb,
+    lists_attributes,
+    lists_kinds,
+    reads_as_prose,
+    section_heading,
+    someone_notes,
+    typed_attributes,
+)
+from codeguild.intent.models import Entity
+from codeguild.intent.relations import scan_relations
+from codeguild.intent.roles import scan_roles
 from codeguild.intent.shapes import normalise_layout, scan_shapes
 from codeguild.intent.textutil import (
     is_noun_candidate,
+    names_technology,
     sentences,
     split_items,
     strip_parentheticals,
@@ -89,7 +106,7 @@ def _plural_items(items: list[str], col: Collector) -> list[tuple[str, ...]] | N
     for item in items:
         bare = strip_parentheticals(item).strip()
         words = bare.split()
-        if not words or not is_plural(words[-1]) or len(words) > 2:
+        if not words or not is_plural(words[-1]) or len(words) > 2 or bare[0].isdigit():
             return None
         noun = col.noun(bare)
         if noun is None:
@@ -100,32 +117,49 @@ def _plural_items(items: list[str], col: Collector) -> list[tuple[str, ...]] | N
 
 def _scan_sentence(sentence: str, offset: int, col: Collector) -> None:
     for m in PAREN.finditer(sentence):
-        content = m.group(2)
+        # "patients (with name and date of birth)": the list after "with"
+        content = re.sub(r"^\s*(?:with|having|including)\s+", "", m.group(2))
         if ANNOTATION.match(content) or not re.search(r"[a-z]", content):
             continue
         items = split_items(content)
+        if reads_as_prose(items) or lists_kinds(items) or after_quantity(sentence, m.start()):
+            continue  # comments, examples of kinds, or "up to 50 points (lat/lng)"
         head = m.group(1).split()
-        if not is_plural(head[-1]) and (
-            len(items) < 2 or _has_article(sentence, m, head) or _in_list(sentence, m)
+        if (
+            not is_plural(head[-1])
+            and (
+                len(items) < 2
+                or _has_article(sentence, m, head)
+                # "a parcel size (small/medium/large)": one value of a compound attribute
+                or (len(head) > 1 and sentence[: m.start()].rstrip().endswith((" a", " an")))
+                or _in_list(sentence, m)
+            )
         ):
             continue  # "a priority (low, medium or high)" annotates a field, not an entity
         if len(items) < 2 and len(head) > 1 and head[-2] in VERBS:
             continue  # "approve orders (role-based)" annotates an action
         phrase = m.group(1)
-        if len(head) > 1 and verb_before(sentence, m.start(1)):
+        if len(head) > 1 and (
+            verb_before(sentence, m.start(1)) or imperative_verb(sentence, m.start(1), head[-2])
+        ):
             phrase = head[-1]  # "runners log runs (distance)": "log" is what runners do
         if _software_word_as_record(head[-1], items):
             col.add((singular(head[-1]),), offset + m.start())  # "classes (name, capacity)"
         noun = col.noun(phrase)
+        if len(items) >= 2 and sentence[: m.start()].strip() in {"", "-", "*"}:
+            # "WaterTest(tank, tested at, ph)" opening a line declares a record by its name
+            noun = col.noun(phrase, determined=True) or noun
         if noun:
             draft = col.add(noun, offset + m.start())
             draft.defined = draft.defined or (is_plural(head[-1]) and len(items) >= 2)
             col.add_fields(draft, items)
     for m in HAS.finditer(sentence):
-        noun = col.noun(m.group(1))
-        if noun:
+        noun = col.noun(m.group(1), determined=True)
+        items = split_items(_clause(m.group(2)))
+        # "the consortium has 23 branches" says nothing about a record's attributes
+        if noun and ("_".join(noun) in col.drafts or lists_attributes(items, col, least=1)):
             draft = col.add(noun, offset + m.start())
-            col.add_fields(draft, split_items(_clause(m.group(2))))
+            col.add_fields(draft, items)
             _parent_in_tail(m.group(2), draft, col)
     # a clause after a colon or "where" starts afresh: "a URL shortener: links have a url",
     # "a todo app where tasks have a title"
@@ -138,16 +172,23 @@ def _scan_sentence(sentence: str, offset: int, col: Collector) -> None:
             lead
             and is_plural(lead.group(1).split()[-1])
             and not lead.group(2).startswith(("many", "multiple", "several"))
+            and not someone_notes(lead)
         ):
-            noun = col.noun(lead.group(1))
-            if noun:
+            noun = col.noun(lead.group(1), determined=True)
+            listed = split_items(_clause(lead.group(2)))
+            if noun and ("_".join(noun) in col.drafts or lists_attributes(listed, col, least=1)):
+                # "skippers have no accounts" describes nothing
                 draft = col.add(noun, offset + at)
                 draft.defined = True  # "gardens have a name": defined in the plural
-                col.add_fields(draft, split_items(_clause(lead.group(2))))
+                col.add_fields(draft, listed)
                 _parent_in_tail(lead.group(2), draft, col)
+    for m in EACH_WITH.finditer(sentence):
+        noun = col.noun(m.group(1), determined=True)
+        if noun:
+            col.add_fields(col.add(noun, offset + m.start()), split_items(_clause(m.group(2))))
     for m in WITH.finditer(sentence):
         items = split_items(_clause(m.group(2)))
-        if all(is_technology(item) for item in items):
+        if all(names_technology(item) for item in items):
             continue  # "tickets with Stripe" names a service to use, not attributes
         if m.group(1) in VERB_HEADS:
             continue  # "works with sync and async code" is a verb phrase
@@ -155,12 +196,30 @@ def _scan_sentence(sentence: str, offset: int, col: Collector) -> None:
         head = m.group(1)
         if re.search(r"\d", sentence[max(0, m.start() - 24) : m.start()]):
             continue  # "1000 concurrent users with ..." is a load figure, not a record type
-        noun = col.noun(head)
+        if head in SCREEN_WORDS or (singular(head) in SCREEN_WORDS and not is_plural(head)):
+            continue  # "a dashboard with occupancy stats" shows records, it keeps none
+        noun = col.noun(head) or col.noun(_with_modifier(sentence, m.start(1), head))
+        articled = _has_article(sentence, m)
+        before = sentence[: m.start(1)].split()
+        if (
+            len(before) >= 2
+            and before[-2] in {"a", "an", "each", "every"}
+            and noun is not None
+            and is_noun_candidate(before[-1])
+        ):
+            # "log a range session with the lane number": the compound after the article
+            compound = col.noun(f"{before[-1]} {head}", determined=True)
+            if compound and len(compound) == 2:
+                noun, articled = compound, True
+        if children and verb_before(sentence, m.start(1)):
+            continue  # "agents authenticate with api keys": how someone does something
         if children and (not is_plural(head) or noun is None):
             for i, child in enumerate(children):
                 col.add(child, offset + m.start(2) + i)
-        elif noun and (
-            is_plural(head) or "_".join(noun) in col.drafts or _has_article(sentence, m)
+        elif (
+            noun
+            and (is_plural(head) or "_".join(noun) in col.drafts or articled)
+            and lists_attributes(items, col, least=1)
         ):
             col.add_fields(col.add(noun, offset + m.start()), items)
     colon = COLON.search(sentence)
@@ -168,22 +227,71 @@ def _scan_sentence(sentence: str, offset: int, col: Collector) -> None:
     # under a heading, not the fields of what precedes the colon
     if (
         colon
-        and colon.group(1).split()[-1] not in SECTION_WORDS
-        and not FIELD_LIST.search(colon.group(2))
+        and section_heading(colon.group(1))
+        and not typed_attributes(split_items(colon.group(2)), col)
+    ):
+        colon = None  # "Steps: extract, clean, load" heads a part of the document
+    if (
+        colon
+        # "the members are real records: ..." says what the members are
+        and not re.search(r"\b(?:is|are|was|were)\s+$", sentence[: colon.start(1)])
+        # "an incident report captures: ...": a determiner and a noun before the heading make
+        # its last word the verb
+        and not (
+            " " in colon.group(1)
+            and re.search(r"\b(?:an?|each|every|the|one)\s+[a-z]+\s+$", sentence[: colon.start(1)])
+        )
+        and not has_field_list(colon.group(2))
+        and not HEADING_NEXT.match(sentence, colon.end(1))
     ):
         items = split_items(colon.group(2))
-        noun = col.noun(colon.group(1))
-        plural_head = is_plural(colon.group(1).split()[-1])
-        if noun and len(items) >= 2 and (plural_head or "_".join(noun) in col.drafts):
+        phrase = _before_place(sentence[: colon.end(1)]) or colon.group(1)
+        if " " in phrase and imperative_verb(sentence, colon.start(1), phrase.split()[0]):
+            phrase = phrase.split()[-1]  # "an app to track expenses: amount, ..."
+        plural_head = is_plural(phrase.split()[-1])
+        # a plural heading over its attributes defines the record: "cleaning tasks: room, ..."
+        noun = col.noun(phrase, determined=plural_head)
+        # "squad picks: captain flag": one attribute is enough under a plural heading that
+        # opens the sentence, when it reads as one ("captain flag", "kick-off time")
+        single = (
+            plural_head and len(items) == 1 and sentence[: colon.start(1)].strip() in {"", "the"}
+        )
+        if (
+            noun
+            and lists_attributes(
+                items, col, least=1 if single and typed_attributes(items, col, least=1) else 2
+            )
+            and not lists_kinds(items)
+            and (plural_head or "_".join(noun) in col.drafts)
+            and not after_quantity(sentence, colon.start(1))
+        ):
             draft = col.add(noun, offset + colon.start())
             draft.defined = draft.defined or plural_head
             col.add_fields(draft, items)
 
 
+_PLACE_AFTER = re.compile(
+    r"([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+(?:from|in|on|at|via|through)\s+[^:,]{1,40}$"
+)
+
+
+def _before_place(heading: str) -> str | None:
+    """The record before a phrase of place or source: "log fuel fill-ups from the drivers'
+    app: plate, litres" describes fuel fill-ups, not the app."""
+    m = _PLACE_AFTER.search(heading)
+    return m.group(1) if m and is_plural(m.group(1).split()[-1]) else None
+
+
+def _with_modifier(sentence: str, start: int, head: str) -> str:
+    """The head with the word before it: "menu items with a price" names MenuItems."""
+    before = sentence[:start].split()
+    return f"{before[-1]} {head}" if before and before[-1].isalpha() else head
+
+
 def _parent_in_tail(rest: str, draft: Draft, col: Collector) -> None:
     """ "Each ticket has a subject ..., and belongs to a customer": the parent at the end."""
     tail = BELONGS_TAIL.search(rest)
-    parent = col.noun(tail.group(1)) if tail else None
+    parent = col.noun(tail.group(1), determined=True) if tail else None
     if parent and "_".join(parent) != draft.key:
         col.add(parent, draft.pos + 1)
         draft.parents.append("_".join(parent))
@@ -196,7 +304,7 @@ def _software_word_as_record(word: str, items: list[str]) -> bool:
         is_plural(word)
         and singular(word) in DOMAIN_CAPABLE
         and len(items) >= 2
-        and not any(item in NON_ENTITY_NOUNS or is_technology(item) for item in items)
+        and not any(item in NON_ENTITY_NOUNS or names_technology(item) for item in items)
     )
 
 
@@ -226,18 +334,6 @@ def _scan_enumeration(sentence: str, offset: int, col: Collector) -> None:
             col.add(noun, offset + m.start(1) + i)
 
 
-def _noun_not_verb(lower: str, start: int) -> bool:
-    """A word like "list" or "record" used as a noun ("waiting list entries", "maintenance
-    record belongs"): the word before it is neither a subject, a modal nor a clause start."""
-    verb = lower[start:].split(maxsplit=1)[0]
-    if verb not in NOUN_VERBS:
-        return False
-    before = lower[max(0, start - 30) : start].rstrip()
-    if not before or before[-1] in ",.;:!?-*(\n":
-        return False
-    return before.split()[-1] not in VERB_CONTEXT
-
-
 def _in_list(sentence: str, m: re.Match[str]) -> bool:
     """The match is an item of a comma-separated list ("subject, priority (low, high)")."""
     return sentence[: m.start()].rstrip().endswith(",")
@@ -246,82 +342,9 @@ def _in_list(sentence: str, m: re.Match[str]) -> bool:
 def _has_article(sentence: str, m: re.Match[str], head: list[str] | None = None) -> bool:
     start = m.start() + (len(m.group(1)) - len(head[-1]) if head else 0)
     before = sentence[:start].split()
-    return bool(before) and before[-1] in {"a", "an", "each", "every"}
-
-
-def _scan_lists(lower: str, col: Collector) -> None:
-    for regex in (MANAGE, ABOUT):
-        for m in regex.finditer(lower):
-            if regex is MANAGE and _noun_not_verb(lower, m.start()):
-                continue
-            if regex is ABOUT and ACTOR_NEXT.match(lower, m.end(1)):
-                continue  # "endpoints for our partners to submit quotes": who uses it
-            if HEADING_NEXT.match(lower, m.end(1)):
-                continue  # "api for hotel bookings: rooms (...), reservations (...)"
-            for i, item in enumerate(split_items(m.group(1))):
-                words = item.split()
-                noun = col.noun(item) if words and is_plural(words[-1]) else None
-                if noun and len(words) <= 3:
-                    col.add(noun, m.start(1) + i)
-    for m in DECLARED.finditer(lower):
-        for i, item in enumerate(split_items(strip_parentheticals(m.group(1)))):
-            noun = col.noun(item)
-            if noun:
-                col.add(noun, m.start(1) + i).defined = True  # "entities: A, B and C"
-    for m in BELONGS.finditer(lower):
-        child, parent = col.noun(m.group(1)), col.noun(m.group(2))
-        if child and parent and child != parent:
-            col.add(parent, m.start(2))
-            draft = col.add(child, m.start(1))
-            draft.parents.append("_".join(parent))
-            # the rest of the clause: "... and references a book, with a due date"
-            rest = re.split(r"[.;!?\n]", lower[m.end() :], maxsplit=1)[0]
-            for more in MORE_PARENTS.finditer(rest):
-                other = col.noun(more.group(1) or more.group(2))
-                if other and other != child:
-                    col.add(other, m.end() + more.start())
-                    draft.parents.append("_".join(other))
-            described = REST_FIELDS.search(rest)
-            if described:
-                col.add_fields(draft, split_items(_clause(described.group(1))))
-    for m in MANY.finditer(lower):
-        parent, child = col.noun(m.group(1)), col.noun(m.group(2))
-        if parent and child and parent != child and is_plural(m.group(2).split()[-1]):
-            col.add(parent, m.start(1))
-            col.add(child, m.start(2)).parents.append("_".join(parent))
-
-
-def _collections_as_children(drafts: dict[str, Draft]) -> None:
-    """ "A playlist contains songs" with Song a record: each song belongs to a playlist."""
-    for draft in drafts.values():
-        for name in draft.fields:
-            child = drafts.get(singular(name)) if is_plural(name) else None
-            if child is not None and child is not draft and draft.key not in child.parents:
-                child.parents.append(draft.key)
-
-
-def _link_fields(draft: Draft, keys: dict[str, str]) -> list[EntityField]:
-    """The draft's fields with entity-valued ones turned into foreign keys."""
-    result: list[EntityField] = []
-    seen: set[str] = set()
-    for parsed in draft.fields.values():
-        f = parsed.field
-        target = f.name[:-3] if f.name.endswith("_id") else f.name
-        if singular(target) != target and singular(target) in keys:
-            continue  # "products with ... and suppliers": a related collection, not a column
-        if target in keys and target != draft.key:
-            f = EntityField(
-                name=f"{target}_id", type="int", required=f.required, references=keys[target]
-            )
-        if f.name not in seen:
-            seen.add(f.name)
-            result.append(f)
-    for parent in draft.parents:
-        name = f"{parent}_id"
-        if parent in keys and parent != draft.key and name not in seen:
-            seen.add(name)
-            result.append(EntityField(name=name, type="int", references=keys[parent]))
-    return result
+    # "see each child (first name, group)" describes a record; "a priority (low, high)" a value
+    articles = {"a", "an"} if head else {"a", "an", "each", "every"}
+    return bool(before) and before[-1] in articles
 
 
 def extract_entities(text: str, *, auth: bool = False) -> EntityExtraction:
@@ -330,15 +353,21 @@ def extract_entities(text: str, *, auth: bool = False) -> EntityExtraction:
     col = Collector(lower)
     offset = 0
     previous = ""
+    said = lower
     for sentence in sentences(lower):
         start = lower.find(sentence[:20], offset)
         offset = max(offset, start)
-        resolved = resolve_pronoun(sentence, previous)
+        spelled = drop_aside(resolve_it(sentence, previous))
+        if spelled != sentence:
+            said = said.replace(sentence, spelled, 1)
+        resolved = resolve_pronoun(spelled, previous)
+        scan_roles(resolved, offset, col)
         _scan_enumeration(resolved, offset, col)
         _scan_sentence(resolved, offset, col)
         scan_shapes(resolved, offset, col)
-        previous = sentence
-    _scan_lists(lower, col)
+        previous = spelled
+    # the links between records read across sentences, with "it" said out
+    scan_relations(said, col)
     assumptions = list(dict.fromkeys(col.notes))
     if auth:
         for key in [k for k in col.drafts if k in AUTH_SUBJECTS]:
@@ -347,8 +376,10 @@ def extract_entities(text: str, *, auth: bool = False) -> EntityExtraction:
                 f"'{key}' is the login subject: user accounts come with authentication, so no "
                 f"separate {pascal(key)} entity is generated."
             )
+    drop_unstored(col.drafts, lower)
     merge_heads(col.drafts, lower)
-    _collections_as_children(col.drafts)
+    drop_loose_modifiers(col.drafts)
+    collections_as_children(col.drafts)
     drafts = sorted(col.drafts.values(), key=lambda d: d.pos)
     keys = {d.key: pascal(d.key) for d in drafts}
     entities: list[Entity] = []
@@ -358,7 +389,7 @@ def extract_entities(text: str, *, auth: bool = False) -> EntityExtraction:
         keys[d.key] for d in drafts if not d.fields and not d.defined and d.key not in linked
     )
     for draft in drafts:
-        fields = _link_fields(draft, keys)
+        fields = link_fields(draft, keys)
         if not any(f.references is None for f in fields):
             defaults = default_fields(draft.key)
             fields = defaults + fields

@@ -166,9 +166,12 @@ def evaluate(cases: list[EvalCase], process: Callable[[str], ProjectIntent]) -> 
         type_hits += got_type == case.type
         got_stack = named_stack(intent)
         stack.add(case.stack, got_stack)
-        got_entities = {e.name for e in intent.entities}
+        # the labels name the records a project stores: not an entity assumed because the text
+        # named none (like stack defaults), nor a library's types or the data a pipeline moves
+        named = [e for e in intent.entities if not e.assumed and e.role == "record"]
+        got_entities = {e.name for e in named}
         entities.add(case.entities, got_entities)
-        got_fields = {(e.name, f.name): f.type for e in intent.entities for f in e.fields}
+        got_fields = {(e.name, f.name): f.type for e in named for f in e.fields}
         # fields are scored for the entities the label describes, so an entity miss is not
         # counted twice; fields the label leaves out of a described entity are false positives
         described = {entity for entity, _ in case.fields}

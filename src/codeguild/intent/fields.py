@@ -6,12 +6,16 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from codeguild.intent.inflect import snake
-from codeguild.intent.lexicon import word_set
+from codeguild.intent.compounds import VERBS
+from codeguild.intent.field_types import UNIT_HINT, UNIT_TYPES, drop_in_phrase, type_by_name
+from codeguild.intent.inflect import is_plural, snake
+from codeguild.intent.lexicon import COMMAND_VERBS, word_set
 from codeguild.intent.models import EntityField, FieldType
 
 _ARTICLES = re.compile(
-    r"^(?:(?:a|an|the|its|their|his|her|some|any|one|each|every|own|also|optionally|maybe)\s+)+"
+    r"^(?:(?:a|an|the|its|their|his|her|some|any|one|each|every|own|also|optionally|maybe"
+    # a second verb inside one list: "are identified by a code and have a title"
+    r"|(?:has|have|having)(?=\s+(?:a|an|the|some|its|their)\b))\s+)+"
 )
 _OPTIONAL = re.compile(r"\b(?:optional(?:ly)?|nullable|if any|not required|maybe)\b")
 _UNIQUE = re.compile(r"\bunique\b")
@@ -33,49 +37,29 @@ _TYPE_WORDS: dict[str, FieldType] = {
     "date": "date",
     "datetime": "datetime",
     "timestamp": "datetime",
+    "free text": "str",
+    "whole number": "int",
+    "yes/no": "bool",
+    "y/n": "bool",
+    "true/false": "bool",
     "email": "email",
     "url": "url",
 }
 _EXPLICIT_TYPE = re.compile(
-    r"^(?P<name>.+?)\s*(?::\s*|\s+as\s+(?:an?\s+)?|\s*\(\s*|\s+of\s+type\s+)"
-    r"(?P<type>" + "|".join(_TYPE_WORDS) + r")\s*\)?$"
+    r"^(?P<name>.+?)\s*(?::\s*|\s+as\s+(?:an?\s+)?|\s*\(\s*(?:an?\s+)?|\s+of\s+type\s+)"
+    r"(?P<type>" + "|".join(_TYPE_WORDS) + r")\b(?:\s*\)?$|[^()]*\)$)"
 )
 # Qualifiers that follow a field name but are not part of it ("price in euros").
 _TRAILER = re.compile(
-    r"\s+(?:in|as|for|from|with|which|that|using|like|e\.g\.|such as|between|up to|\(|-)\b.*$"
+    r"\s+(?:as|for|from|with|which|that|using|like|e\.g\.|such as|between|up to|\(|-)\b.*$"
+    # "a description of the item": the record it belongs to, said again
+    r"|\s+of\s+(?:the|its|their|this|that)\s.*$"
+    # "a hammer price once it is sold": when the value is set, not part of its name
+    r"|\s+(?:once|when|until|unless|if)(?:\s.*)?$"
 )
-_NOISE_SUFFIX = re.compile(r"\s+(?:field|value|attribute|property|column|flag|info)$")
-
-_DECIMAL = word_set(
-    """price amount cost total balance salary fee fees wage budget subtotal tax revenue income
-    payment discount rent fare tip deposit"""
-)
-_INT = word_set(
-    """clicks visits downloads attempts retries plays shares followers year count quantity qty age
-    pages rating stock priority servings minutes seconds hours days
-    reps sets capacity size level rank position duration calories floor copies votes likes views
-    points length number"""
-)
-_FLOAT = word_set(
-    """score weight latitude longitude lat lng lon height width distance percentage percent ratio
-    temperature speed depth bmi average rate volume altitude"""
-)
-_BOOL_WORDS = word_set(
-    """done active completed complete enabled disabled flag archived published verified paid
-    available visible finished approved deleted read favorite favourite public private featured
-    pinned checked resolved closed open returned"""
-)
-_DATE = word_set("""date birthday birthdate deadline dob day""")
-_DATETIME = word_set("""timestamp created updated time datetime modified started ended start end""")
-_TEXT = word_set(
-    """description notes note bio body content summary comment comments instructions details
-    message text abstract review ingredients steps biography"""
-)
-_NOT_MONEY_HEADS = word_set("""currency type kind category code name id center rate""")
-# Numbers that are identifiers, not quantities.
-_CODE_NUMBERS = word_set(
-    """phone account card serial isbn tracking order invoice model reference passport license
-    licence vat tax id registration part mobile contact version house street"""
+# "insurance value" and "market value" are names; "price value" says the word twice
+_NOISE_SUFFIX = re.compile(
+    r"\s+(?:field|attribute|property|column|flag|info)$|(?<=price|total|count) value$"
 )
 
 # Field names the generated code cannot use as-is: renamed to the nearest safe word.
@@ -107,42 +91,9 @@ _RENAMES = {
     "fields": "field_names",
     "validate": "validation",
     "construct": "construction",
-    "model": "model_name",
     "query": "query_text",
     "format": "format_name",
     "id": "",
-}
-
-
-_UNIT_HINT = re.compile(
-    r"\bin (minutes|mins|seconds|secs|hours|days|weeks|ms|dollars|euros|usd|eur|cents|pounds"
-    r"|kg|kilograms|grams|km|kilometers|kilometres|meters|metres|miles|lbs|percent|hectares"
-    r"|acres|liters|litres)\b"
-)
-_UNIT_TYPES: dict[str, FieldType] = {
-    **dict.fromkeys(["minutes", "mins", "seconds", "secs", "hours", "days", "weeks", "ms"], "int"),
-    **dict.fromkeys(["dollars", "euros", "usd", "eur", "cents"], "decimal"),
-    **dict.fromkeys(
-        [
-            "pounds",
-            "kg",
-            "kilograms",
-            "grams",
-            "km",
-            "kilometers",
-            "kilometres",
-            "hectares",
-            "acres",
-            "liters",
-            "litres",
-            "meters",
-            "metres",
-            "miles",
-            "lbs",
-            "percent",
-        ],
-        "float",
-    ),
 }
 
 
@@ -154,45 +105,6 @@ class ParsedField:
     note: str | None = None
 
 
-def _type_by_name(name: str, text: str) -> FieldType:
-    parts = name.split("_")
-    last = parts[-1]
-    if name.startswith(("is_", "has_", "can_", "allow_", "should_")) or name.endswith("_flag"):
-        return "bool"
-    if "email" in parts or name == "e_mail":
-        return "email"
-    if last in {"url", "website", "link", "homepage", "uri"} or name in {"website", "homepage"}:
-        return "url"
-    if last == "at" or last in _DATETIME or name.endswith("_time"):
-        return "datetime"
-    if last in _DATE or "date" in parts or name in {"date_of_birth", "due"}:
-        return "date"
-    if last in _DECIMAL or (
-        parts[0] in _DECIMAL and len(parts) == 2 and last not in _NOT_MONEY_HEADS
-    ):
-        return "decimal"
-    if "_per_" in name:
-        # a rate takes the type of its quantity; a bare quantity ("target per week") is a count
-        quantity = _type_by_name(name.split("_per_")[0], text)
-        return quantity if quantity != "str" else "int"
-    if name.startswith("number_of_") or name.startswith("num_") or name.endswith("_count"):
-        return "int"
-    if last == "number":
-        return "str" if any(p in _CODE_NUMBERS for p in parts[:-1]) else "int"
-    if last == "priority":
-        # Named levels ("high/medium/low") are labels, not numbers.
-        return "str" if re.search(r"\b(?:high|medium|low|urgent|critical)\b", text) else "int"
-    if last in _INT or (parts[0] in {"stock", "year"}):
-        return "int"
-    if last in _FLOAT:
-        return "float"
-    if name in _BOOL_WORDS:
-        return "bool"
-    if last in _TEXT:
-        return "text"
-    return "str"
-
-
 def _clean_phrase(phrase: str) -> str:
     phrase = phrase.strip().strip(".,;:!?\"'`*").strip()
     phrase = _ARTICLES.sub("", phrase.lower())
@@ -202,11 +114,75 @@ def _clean_phrase(phrase: str) -> str:
 # A list item that is a clause about behaviour ("with search by name", "saving to JSON"), not an
 # attribute: it starts with a linking word, or carries a preposition of action or an action verb.
 _CLAUSE = re.compile(
-    r"^(?:with|plus|also|that|which|who|so|to|for)\b"
+    r"^(?:with|plus|also|that|which|who|so|to|for|whether)\b"
     r"|\b(?:by|to|into|via|using|when|if|them|it|they)\b"
     r"|\b(?:search\w*|sav(?:e|es|ing)|export\w*|import\w*|sort\w*|filter\w*|load\w*|print\w*"
-    r"|show\w*|delet\w*|support\w*|allow\w*|convert\w*|validat\w*|manag\w*)\b"
+    # verbs, not the nouns made from them: "manager name", "supporter email"
+    r"|show\w*|delet\w*|support(?:s|ed|ing)?|allow\w*|convert\w*|validat\w*"
+    r"|manag(?:e|es|ed|ing))\b"
 )
+
+
+# a relative clause after the noun: "the vet who saw it", "the wall it is on"
+_RELATIVE = re.compile(r"(?<=[a-z])\s+(?:who|whom|it|they|he|she|we|you)\s+[a-z].*$")
+_PERCENT = re.compile(r"\b(?:as an? |in )(?:percentage|percent)\b|%")
+
+
+# a count up to an event, or things for a purpose: "days to germination", "pieces to practise"
+_MEASURE_TO = re.compile(r"^[a-z]+s to [a-z]+$")
+# who did something to the record: "checked by", "approved by"
+_DONE_BY = re.compile(r"^[a-z]+ed by$")
+# "with my phone": what the speaker uses, not an attribute of the record
+_INSTRUMENT = re.compile(
+    r"^(?:my|our|your)\s+(?:phone|laptop|tablet|computer|pc|camera|car|hands|own hands)\b"
+)
+# "courier: Courier" declares a link to another record by its name; the name is the field
+_ENTITY_TYPED = re.compile(r"^([a-z][a-z_ ]*?)\s*:\s*[a-z_]+$")
+
+
+# what the software is, never one of its records' attributes
+_SOFTWARE_HEAD = re.compile(
+    r"(?:^|\s)(?:app|apps|api|apis|backend|frontend|cli|dashboard|dashboards|script|scripts"
+    r"|library|package|tool|tools|helper|program|utility|bot|plugin"
+    # a body of records, not one value: "the customer data", "their records"
+    r"|data|information|records)$"
+)
+# a participle and its preposition name one attribute: "booked for date", "paid with"
+_PARTICIPLE_PREP = re.compile(
+    r"^(?:[a-z]{3,}ed|paid|left|sent|made|built|held|sold|bought|brought|taken|given|seen|won"
+    r"|lost|found|set|put)\s+(?:back\s+)?(?:for|with|from|at|on|by|until|in)(?:\s+[a-z]+)?$"
+)
+
+
+# words before an attribute that carry no name: "and of course the swimmer", "which horse"
+_FILLER = re.compile(
+    r"^(?:(?:of course|obviously|finally|then|also)\s+)?(?:the\s+)?"
+    r"(?:which\s+(?=[a-z]+$))?"
+)
+
+
+def _is_sentence(raw: str) -> bool:
+    """A list item that is a clause of its own: "customers leave reviews" (someone does),
+    "publish a snapshot" (something to do), "about 90 teams" (a figure)."""
+    words = raw.split()
+    if len(words) >= 3 and is_plural(words[0]) and words[1] in VERBS:
+        return True
+    if len(words) >= 3 and words[1] in _LINKING_VERBS:
+        return True  # "parcel is for one household" says something about the record
+    if len(words) >= 3 and words[1] in _OBJECT_STARTS:
+        return True  # a noun is not followed by an article: "start a game", "send the report"
+    if len(words) >= 2 and words[0] in _VERB_PHRASE_STARTS and words[1] in _OBJECT_STARTS:
+        return True
+    return bool(_FIGURE.search(raw))
+
+
+_VERB_PHRASE_STARTS = VERBS | COMMAND_VERBS
+_LINKING_VERBS = frozenset(
+    {"is", "are", "was", "were", "can", "will", "must", "should", "has", "have", "belongs"}
+)
+_OBJECT_STARTS = frozenset({"a", "an", "the", "it", "them", "their", "its", "all", "every"})
+# a number before a plural noun: "about 90 teams", "up to 50 points"
+_FIGURE = re.compile(r"\b\d[\d,.]*\s+[a-z]|(?:^|\s)\d{2,}(?:[,.]\d+)*(?:\s|$)")
 
 
 def parse_field(phrase: str, text: str) -> ParsedField | None:
@@ -215,8 +191,21 @@ def parse_field(phrase: str, text: str) -> ParsedField | None:
     ``text`` is the whole requirement, consulted for context (e.g. named priority levels).
     Returns None when the phrase does not name a field.
     """
-    raw = _clean_phrase(phrase)
-    if _CLAUSE.search(raw):
+    raw = _RELATIVE.sub("", _clean_phrase(phrase)).replace("'s ", " ")
+    raw = _FILLER.sub("", raw)
+    # a parenthesis annotates ("score (integer from 1 to 10)"), it is no clause of its own
+    bare = re.sub(r"\s*\([^()]*\)", "", raw)
+    if _is_sentence(bare) or _INSTRUMENT.match(bare) or bare.startswith("no "):
+        # "have no accounts" says what is not kept
+        return None
+    if _SOFTWARE_HEAD.search(bare) or _SOFTWARE_HEAD.search(_TRAILER.sub("", bare)):
+        return None  # "a simple web app", "a dashboard": what is built, not an attribute
+    single = len(drop_in_phrase(bare).split()) == 1  # "load in kg" is a load, not an action
+    if (
+        _CLAUSE.search(bare)
+        and not single
+        and not (_MEASURE_TO.match(bare) or _DONE_BY.match(bare) or _PARTICIPLE_PREP.match(bare))
+    ):
         return None
     required = not _OPTIONAL.search(raw)
     unique = bool(_UNIQUE.search(raw))
@@ -226,12 +215,18 @@ def parse_field(phrase: str, text: str) -> ParsedField | None:
     match = _EXPLICIT_TYPE.match(raw)
     if match:
         raw, explicit = match["name"].strip(), _TYPE_WORDS[match["type"]]
+    else:
+        raw = _ENTITY_TYPED.sub(r"\1", raw)
+    if _PERCENT.search(raw) and explicit is None:
+        explicit = "float"  # "humidity as a percentage", "discount in percent"
+        raw = _PERCENT.sub("", raw).strip()
     if re.search(r"[<>=%]|^\d", raw):
         return None
-    unit = _UNIT_HINT.search(raw)
+    unit = UNIT_HINT.search(raw)
     if unit and explicit is None:
-        explicit = _UNIT_TYPES[unit.group(1)]
-    raw = _TRAILER.sub("", raw)
+        explicit = UNIT_TYPES[unit.group(1)]
+    if not _PARTICIPLE_PREP.match(re.sub(r"\s*\(.*$", "", raw)):
+        raw = _TRAILER.sub("", drop_in_phrase(raw))
     raw = re.sub(r"\s*\(.*$", "", raw)
     if raw.endswith(" flag") or raw.endswith(" boolean"):
         explicit = explicit or "bool"
@@ -250,7 +245,7 @@ def parse_field(phrase: str, text: str) -> ParsedField | None:
             )
         note = f"Field '{name}' is reserved in generated code; renamed to '{new}'."
         name = new
-    field_type = explicit or _type_by_name(name, text.lower())
+    field_type = explicit or type_by_name(name, text.lower())
     return ParsedField(
         EntityField(name=name, type=field_type, required=required, unique=unique), note=note
     )

@@ -8,9 +8,11 @@ are also ordinary words: "Rich", "Click"). A version right after a name ("Postgr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from codeguild.intent.models import ProjectType
+from codeguild.intent.technologies import ENTRIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,22 @@ class Tech:
     name: str
     slot: str  # the TechStack list it belongs to
     pattern: re.Pattern[str]
+    # the same name without the leading boundary check, so the regex engine can skip ahead to
+    # the name's first letters; ``mentions`` applies the check instead
+    body: re.Pattern[str] | None = None
+    #: text every mention starts with (case-folded), one per alias; None when an alias has no
+    #: literal start, so the technology is always scanned for
+    anchors: tuple[str, ...] | None = None
+
+    def mentions(self, text: str) -> Iterator[re.Match[str]]:
+        """Every place ``text`` names this technology (group 1 is a version, if any)."""
+        if self.body is None:
+            yield from self.pattern.finditer(text)
+            return
+        for m in self.body.finditer(text):
+            i = m.start()
+            if i == 0 or not re.match(r"[\w.-]", text[i - 1]) or text[max(0, i - 5) : i] == "pure-":
+                yield m
 
 
 # (canonical, slot, alias pattern, case-sensitive)
@@ -141,7 +159,8 @@ _ENTRIES: list[tuple[str, str, str, bool]] = [
     ("nestjs", "other", r"nest\.?js", False),
     ("jquery", "other", r"jquery", False),
     ("d3", "other", r"d3(?:\.js)?", False),
-    ("leaflet", "other", r"leaflet(?:\.js)?", False),
+    # a leaflet is also a printed flyer
+    ("leaflet", "other", r"[Ll]eaflet\.?js|(?<!\. )(?<!^)Leaflet", True),
     ("matplotlib", "other", r"matplotlib", False),
     ("plotly", "other", r"plotly", False),
     ("scikit-learn", "other", r"scikit-learn|sklearn", False),
@@ -156,15 +175,78 @@ _ENTRIES: list[tuple[str, str, str, bool]] = [
     ("hypothesis", "testing", r"hypothesis", False),
     ("unittest", "testing", r"unittest", False),
 ]
+_ENTRIES += ENTRIES
 _VERSION = r"(?:[ -]?v?(\d+(?:\.\d+)*)(?![\d%]))?"
+# A name inside a hyphenated compound still names it: "pure-Python", "Django-based".
+_PREFIX = r"(?:(?<=\bpure-)|(?<![\w.-]))"
+_SUFFIX = r"(?=-(?:based|powered|backed|driven|only|first|native)\b)|(?![\w-])"
 
 
-def _compile(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+def _compile(pattern: str, case_sensitive: bool, prefix: str = _PREFIX) -> re.Pattern[str]:
     flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(rf"(?<![\w.-])(?:{pattern}){_VERSION}(?![\w-])", flags)
+    return re.compile(rf"{prefix}(?:{pattern}){_VERSION}(?:{_SUFFIX})", flags)
 
 
-TECHNOLOGIES: list[Tech] = [Tech(n, slot, _compile(p, cs)) for n, slot, p, cs in _ENTRIES]
+def _branches(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` at its top level (``|`` outside groups and classes)."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+_LOOKBEHIND = re.compile(r"\(\?<[!=](?:\\.|[^()\\])*\)")
+
+
+def _anchors(pattern: str) -> tuple[str, ...] | None:
+    """The literal text each alternative of ``pattern`` must start with, case-folded; None when
+    one has fewer than two sure characters (it then cannot rule a technology out)."""
+    anchors = []
+    for branch in _branches(pattern):
+        while True:  # zero-width checks in front of a name consume nothing
+            if branch.startswith("\\b"):
+                branch = branch[2:]
+            elif (lookbehind := _LOOKBEHIND.match(branch)) is not None:
+                branch = branch[lookbehind.end() :]
+            else:
+                break
+        literal = re.match(r"[\w ,'&:/@#-]*", branch)
+        run = literal.group(0) if literal else ""
+        if branch[len(run) : len(run) + 1] in {"?", "*", "{"}:
+            run = run[:-1]  # the last character is optional
+        if len(run) < 2:
+            return None
+        anchors.append(run.casefold())
+    return tuple(anchors)
+
+
+TECHNOLOGIES: list[Tech] = [
+    Tech(n, slot, _compile(p, cs), _compile(p, cs, prefix=""), _anchors(p))
+    for n, slot, p, cs in _ENTRIES
+]
+
+
+def candidates(text: str) -> list[Tech]:
+    """The technologies ``text`` may name, in gazetteer order: a substring test on each
+    alias's literal start rules most of the hundreds of entries out before any regex runs."""
+    folded = text.casefold()
+    return [t for t in TECHNOLOGIES if t.anchors is None or any(a in folded for a in t.anchors)]
+
 
 DEFAULTS: dict[ProjectType, dict[str, list[str]]] = {
     ProjectType.WEB_API: {"backend": ["fastapi", "sqlalchemy", "uvicorn"], "database": ["sqlite"]},

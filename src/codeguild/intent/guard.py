@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from codeguild.errors import RequirementError
+from codeguild.intent.classify import score_project_type
 from codeguild.intent.gazetteer import names_a_technology
 from codeguild.intent.language import profile
 from codeguild.intent.lexicon import SOFTWARE_CUE
@@ -39,6 +40,23 @@ _ASCII_PUNCTUATION = str.maketrans(
 _SCRIPT_LABELS = {"CJK": "Chinese/Japanese (CJK)", "HANGUL": "Korean (Hangul)"}
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Asking for a piece of writing ("write me a poem about cats") is not asking for software, though
+# "write" starts many software requests; the span is left out before looking for cues. The piece
+# must end its phrase, so in "write a cover letter generator" the letter is what the program makes.
+_PROSE_ASK = re.compile(
+    r"\b(?:writ(?:e|es|ing)|wrote|compos(?:e|es|ing)|draft|pen|recite|tell|come up with)"
+    r" (?:me |us |him |her |them )?(?:an? |the |some |my |our |one |short |little |funny |nice )*"
+    r"(?:[\w'-]+ ){0,2}?(?:poems?|poetry|stor(?:y|ies)|essays?|songs?|lyrics|haikus?|limericks?"
+    r"|sonnets?|letters?|speech(?:es)?|jokes?|novels?|toasts?|eulogy|eulogies|tweets?|captions?"
+    r"|slogans?|rhymes?|riddles?|paragraphs?|blog posts?|articles?|greeting cards?"
+    r"|birthday cards?)"
+    r"(?=\s*(?:[.,;:!?]|$)|\s+(?:about|for|on|to|that|which|where|with|in|of|and|or|like|as)\b)",
+    re.IGNORECASE,
+)
+# Keyword evidence for a project type at or above this counts as asking for software: one
+# distinctive cue ("interactive prompt", "into Mailchimp audiences") or two weak ones. A single
+# weak cue ("daily", "print", "options") turns up in everyday sentences too.
+_TYPE_EVIDENCE = 2.0
 
 
 def _script_label(script: str) -> str:
@@ -68,6 +86,18 @@ def _describes_records(text: str) -> bool:
     from codeguild.intent.entities import extract_entities
 
     return extract_entities(text).described > 0
+
+
+def _asks_for_software(text: str) -> bool:
+    """Whether ``text`` names something to build, a task software does, or how it will be used."""
+    text = _PROSE_ASK.sub(" ", text)
+    if SOFTWARE_CUE.search(text) or _COMMAND_EXAMPLE.search(text) or names_a_technology(text):
+        return True
+    # the classifier's own cues read how the thing is used ("an interactive prompt where I type
+    # ...", "feed the contacts into Mailchimp audiences overnight") where no cue word names it
+    if max(score_project_type(text).scores.values()) >= _TYPE_EVIDENCE:
+        return True
+    return _describes_records(text)
 
 
 def check_requirement(text: str) -> str:
@@ -125,15 +155,11 @@ def check_requirement(text: str) -> str:
             f"The requirement is {detected}; the built-in engine reads English requirements.",
             hint="Rephrase the requirement in English.",
         )
-    if (
-        not SOFTWARE_CUE.search(cleaned)
-        and not _COMMAND_EXAMPLE.search(cleaned)
-        and not _describes_records(cleaned)
-        and not names_a_technology(cleaned)
-    ):
+    if not _asks_for_software(cleaned):
         raise RequirementError(
             "The text does not ask for software: it names nothing to build (no API, command line "
-            "tool, library, app or task such as parse, convert, manage or track).",
+            "tool, library, app, or task such as parse, convert, track or move data between "
+            "systems).",
             hint=f"State what to build and what it should do. {_EXAMPLE}",
         )
     log.debug("requirement accepted chars=%d words=%d", len(cleaned), lang.words)

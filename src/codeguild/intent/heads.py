@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from codeguild.intent.compounds import is_modifier_noun
 from codeguild.intent.fields import ParsedField
 from codeguild.intent.inflect import is_plural, plural, singular
-from codeguild.intent.lexicon import word_set
+from codeguild.intent.language import ENGLISH_STOPWORDS
+from codeguild.intent.lexicon import DOMAIN_CAPABLE, word_set
 from codeguild.intent.textutil import is_noun_candidate, strip_parentheticals
 
 
@@ -76,6 +77,101 @@ def resolve_pronoun(sentence: str, previous: str) -> str:
         return sentence
     # "the" keeps the sentence's shape ("the dogs have ...") for the plural patterns
     return f"the {noun} " + sentence[lead.end() :]
+
+
+# "it" as the subject of a describing verb: "It has a make", "..., so it belongs to a customer"
+_IT_SUBJECT = re.compile(
+    r"(?:^|(?<=[:,;])\s*|\b(?:and|so|but|then)\s+)(it)\s+(?=(?:also\s+|only\s+|just\s+|then\s+)?"
+    r"(?:has|is|belongs|records|stores|holds|contains|includes|gets|needs|keeps|captures|comes"
+    r"|carries|references|sits|lives|lists|tracks)\b)"
+)
+_DETERMINED = re.compile(r"\b(?:an?|the|each|every)\s+([a-z]+)(?:\s+([a-z]+))?(?:\s+([a-z]+))?")
+# what is being built is no record "it" could stand for
+_SOFTWARE = word_set(
+    """app api service tool program script cli library package module system backend website
+    site database bot dashboard page helper"""
+)
+# nouns that stand for whatever the sentence is about: "the main thing is the piano"
+_PLACEHOLDERS = word_set(
+    """thing things part one bit idea point stuff way kind sort record entity object model"""
+)
+# words after a noun that make it the subject of a description: "each leg result has"
+_SUBJECT_NEXT = word_set(
+    """is has have are belongs records stores holds contains includes gets needs keeps captures
+    also just only then"""
+)
+
+
+def _nounish(word: str) -> bool:
+    # software words name records too: "each leg result", "a repair request"
+    return is_noun_candidate(word) or singular(word) in DOMAIN_CAPABLE
+
+
+def _antecedent(text: str) -> str | None:
+    """The record "it" stands for: the last subject of a description ("each leg result has"),
+    else the last noun a determiner introduces ("Then the visit.", "The main thing is the
+    piano.")."""
+    found: list[tuple[bool, str]] = []
+    for m in _DETERMINED.finditer(text):
+        words = [m.group(1)]
+        second, after = m.group(2), m.group(3)
+        # "a kiln firing": a noun before a word in -ing makes it a noun too
+        gerund = bool(second) and second.endswith("ing") and len(second) > 5
+        if (
+            second
+            and second not in _SUBJECT_NEXT  # "the sowing records ...": a verb, not a noun
+            and (_nounish(second) or gerund)
+            and not second.endswith("ed")
+        ):
+            words.append(second)
+            second = after
+        # "a little command line program": the phrase goes on past what is understood
+        if (
+            second
+            and second not in ENGLISH_STOPWORDS
+            and second not in _SUBJECT_NEXT
+            and not second.endswith(("ed", "s"))
+        ):
+            continue
+        if any(w in _SOFTWARE or w in _PLACEHOLDERS for w in words):
+            continue
+        # "then the sowing.": a gerund after a determiner is a noun
+        lone_gerund = len(words) == 1 and words[0].endswith("ing") and len(words[0]) > 5
+        if (_nounish(words[0]) or lone_gerund) and not is_plural(words[-1]):
+            found.append((second in _SUBJECT_NEXT, " ".join(words)))
+    subjects = [phrase for subject, phrase in found if subject]
+    if subjects:
+        return subjects[-1]
+    return found[-1][1] if found else None
+
+
+# a non-restrictive aside after the subject: "Households, which are referred to us by social
+# workers, have ...", "The members, on the other hand, are ..."
+_ASIDE = re.compile(
+    r"^((?:(?:the|our|an?|each|every)\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*)?),\s*"
+    r"(?:which|who|whom|on the other hand|however|in turn|by contrast|though|too|as well"
+    r"|like|unlike|as|once|when|after|before)\b[^,]{0,80},\s*(?=[a-z])"
+)
+
+
+def drop_aside(sentence: str) -> str:
+    """``sentence`` without an aside between its subject and its verb."""
+    return _ASIDE.sub(r"\1 ", sentence, count=1)
+
+
+def resolve_it(sentence: str, previous: str) -> str:
+    """``sentence`` with "it", the subject of a describing verb, replaced by the record it
+    stands for: the subject earlier in the sentence, else the one the sentence before names."""
+    out: list[str] = []
+    last = 0
+    for m in _IT_SUBJECT.finditer(sentence):
+        # the sentence so far with its earlier "it"s said out: "the sowing records ..., and it"
+        noun = _antecedent("".join(out) + sentence[last : m.start(1)]) or _antecedent(previous)
+        if noun is None:
+            continue
+        out.append(sentence[last : m.start(1)] + f"the {noun}")
+        last = m.end(1)
+    return "".join(out) + sentence[last:] if out else sentence
 
 
 def _rekey(drafts: dict[str, Draft], old: str, new: str) -> None:

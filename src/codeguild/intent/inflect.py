@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from codeguild.intent.lexicon import word_set
 
@@ -63,6 +64,7 @@ _SINGULAR_S = word_set(
 _VES_NOUNS = {v: k for k, v in _IRREGULAR_PLURALS.items() if v.endswith("ves")}
 
 
+@lru_cache(maxsize=8192)
 def singular(word: str) -> str:
     """The singular of an English noun in lower case: 'categories' -> 'category'."""
     w = word.lower()
@@ -101,6 +103,7 @@ def plural(word: str) -> str:
     return w + "s"
 
 
+@lru_cache(maxsize=8192)
 def is_plural(word: str) -> bool:
     """Whether ``word`` reads as a plural noun (its singular differs from it)."""
     w = word.lower()

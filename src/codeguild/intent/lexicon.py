@@ -21,7 +21,11 @@ SOFTWARE_CUE = re.compile(
     r"|microservice|webhook|queue|scraper|scrape|crawl|count|hash|encrypt|decrypt|encode|decode"
     r"|pipeline|etl|elt|ingest|sync|batch|stream|workflow|site|game|portal|platform|sdk|cron|job"
     r"|backup|migrat|replicat|page|online|browser|checkout|table|entit|schema|field|hook"
-    r"|executable|git|map|interface)",
+    r"|executable|git|map|interface|dedup)"
+    # moving data between places is a pipeline's whole job; these verbs only count with a
+    # source or destination after them ("push the sign-ups into Airtable", not "push harder")
+    r"|\b(?:pull|push|feed|load|cop(?:y|ie)|mirror|transfer|upload|download)"
+    r"(?:s|es|ed|d|ing)?\b[^.?!;\n]{0,80}?\b(?:into|to|from|onto|between)\b",
     re.IGNORECASE,
 )
 
@@ -110,14 +114,16 @@ NON_ENTITY_NOUNS = word_set(
     interface ui python3 isbn isbns numeral numerals sql sqlite postgres postgresql mysql redis
     mongodb docker fastapi flask django kubernetes pagination authentication authorization
     performance security second seconds minute minutes hour hours ms millisecond milliseconds
-    percent decorator decorators wrapper wrappers helper helpers view views handler handlers"""
+    percent decorator decorators wrapper wrappers helper helpers view views handler handlers
+    dataclass dataclasses namedtuple namedtuples typeddict struct structs enum enums pdf pdfs
+    timestamp timestamps datetime datetimes"""
 )
 
 # Software words that also name things people keep records of ("classes" of a gym, "fields" of
 # a farm, "columns" of a kanban board): records when the text gives them attributes.
 DOMAIN_CAPABLE = word_set(
     """class field column table page event card document message unit session ticket tag
-    board note task application request"""
+    board note task application request result route tool"""
 )
 
 # Nouns that, as the last word of a compound, need the word before them to mean anything

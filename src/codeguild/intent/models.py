@@ -27,6 +27,7 @@ class ProjectCategory(StrEnum):
     UNKNOWN = "unknown"
 
 
+EntityRole = Literal["record", "type", "data"]
 FieldType = Literal[
     "str", "text", "int", "float", "decimal", "bool", "date", "datetime", "email", "url"
 ]
@@ -56,6 +57,17 @@ class Entity(_Model):
     name: str = Field(description="PascalCase singular", examples=["Book"])
     plural: str = Field(description="snake_case plural used in routes/tables", examples=["books"])
     fields: list[EntityField] = Field(default_factory=list)
+    assumed: bool = Field(
+        default=False,
+        description="Filled in by default because the text named no entity (an assumption "
+        "recorded in the intent's assumptions), not extracted from the text.",
+    )
+    role: EntityRole = Field(
+        default="record",
+        description="record: the project stores or manages these; type: a data type a library "
+        "defines for its callers (a library stores nothing); data: the shape of the data a "
+        "pipeline moves without keeping it. Engines model all three; only records are stored.",
+    )
 
 
 class Feature(_Model):

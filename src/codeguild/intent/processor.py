@@ -23,6 +23,7 @@ from codeguild.intent.lexicon import MANAGEMENT_VERBS, find_domains
 from codeguild.intent.models import (
     Classification,
     Entity,
+    EntityRole,
     ProjectCategory,
     ProjectIntent,
     ProjectType,
@@ -78,6 +79,11 @@ def coerce_project_type(value: ProjectType | str) -> ProjectType:
 
 # categories whose projects may act on records kept elsewhere rather than store them
 _PROGRAMS = frozenset({ProjectCategory.CLI_TOOL, ProjectCategory.LIBRARY})
+#: what the entities of a project that keeps no records of its own are (see Entity.role)
+_ENTITY_ROLES: dict[ProjectCategory, EntityRole] = {
+    ProjectCategory.LIBRARY: "type",
+    ProjectCategory.DATA_PIPELINE: "data",
+}
 
 
 class IntentProcessor:
@@ -185,6 +191,9 @@ class IntentProcessor:
             # "a CLI that creates users through our API": the users live elsewhere
             extraction = extraction.kept_by_a_program()
         entities = extraction.entities
+        role = _ENTITY_ROLES.get(typing.category)
+        if role is not None:  # described shapes still feed the engine; nothing is stored
+            entities = [e.model_copy(update={"role": role}) for e in entities]
         assumptions.extend(extraction.assumptions)
         if ptype is ProjectType.WEB_API and not entities:
             entities = [self._fallback_entity(lower)]
@@ -234,4 +243,6 @@ class IntentProcessor:
 
         if not is_noun_candidate(word):
             word = "item"
-        return Entity(name=pascal(word), plural=plural(word), fields=default_fields(word))
+        return Entity(
+            name=pascal(word), plural=plural(word), fields=default_fields(word), assumed=True
+        )

@@ -1,12 +1,21 @@
-"""Tech stack from the gazetteer, with versions, defaults per project type, and constraints."""
+"""Tech stack from the gazetteer, with versions, defaults per project type, and constraints.
+
+A technology counts when the text asks to use it: not where it is turned down ("not FastAPI",
+"I thought about SvelteKit but ..."), and not where only another system uses it ("the props
+talk MQTT to a bridge box another vendor maintains, this API never touches that"). The programs
+that import a library do count: "a module my Django app imports" asks for Django.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from codeguild.intent.constraints import extract_constraints
-from codeguild.intent.gazetteer import DEFAULTS, ENGINE_STACK, LABELS, MAPPED, TECHNOLOGIES
+from codeguild.intent.gazetteer import DEFAULTS, ENGINE_STACK, LABELS, MAPPED, candidates
 from codeguild.intent.models import Constraints, ProjectType, TechStack
+from codeguild.intent.product_names import unlisted_products
+from codeguild.intent.rejection import is_rejected
 
 
 @dataclass
@@ -16,20 +25,55 @@ class StackResult:
     assumptions: list[str] = field(default_factory=list)
 
 
+# A sentence about software the project does not build or touch.
+_FOREIGN = re.compile(
+    r"\b(?:another|a different|an external|the other|a separate|a third[- ]party|some other)\s+"
+    r"(?:\w+\s+)?(?:team|vendor|company|agency|supplier|contractor|department|provider)"
+    r"\s+(?:maintains|owns|runs|builds|built|operates|manages|looks after)\b"
+    r"|\b(?:maintained|owned|run|operated|managed) by (?:another|a different|an external"
+    r"|the other|a separate|a third[- ]party) \w+"
+    r"|\b(?:never|doesn'?t|does not|won'?t|will not|must not) (?:touch|talk to|connect to)"
+    r"(?:es)?\b|\bout of scope\b|\bnot part of (?:this|the) (?:project|service|api|app)\b",
+    re.IGNORECASE,
+)
+
+
+def _foreign_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in re.finditer(r"[^.!?\n]+", text):
+        if _FOREIGN.search(m.group(0)):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def _named_stack(text: str) -> tuple[TechStack, list[str]]:
     stack = TechStack(language=[], testing=[])
     named: list[str] = []
-    for tech in TECHNOLOGIES:
-        m = tech.pattern.search(text)
-        if not m or tech.name in named:
+    foreign = _foreign_spans(text)
+
+    def asked_for(start: int, end: int) -> bool:
+        if any(a <= start < b for a, b in foreign):
+            return False
+        return not is_rejected(text, start, end)
+
+    def add(name: str, slot: str, version: str | None) -> None:
+        named.append(name)
+        bucket: list[str] = getattr(stack, slot)
+        bucket.append(name)
+        if version:
+            stack.versions[name] = version
+            if slot in {"database", "backend"}:
+                stack.other.append(f"{name} {version}")
+
+    for tech in candidates(text):
+        if tech.name in named:
             continue
-        named.append(tech.name)
-        bucket: list[str] = getattr(stack, tech.slot)
-        bucket.append(tech.name)
-        if m.group(1):
-            stack.versions[tech.name] = m.group(1)
-            if tech.slot in {"database", "backend"}:
-                stack.other.append(f"{tech.name} {m.group(1)}")
+        m = next((m for m in tech.mentions(text) if asked_for(*m.span())), None)
+        if m:
+            add(tech.name, tech.slot, m.group(1))
+    for name, start, end in unlisted_products(text):
+        if name not in named and asked_for(start, end):
+            add(name, "other", None)
     return stack, named
 
 
@@ -49,7 +93,7 @@ def _fill_defaults(stack: TechStack, project_type: ProjectType) -> None:
 def extract_stack(text: str, project_type: ProjectType) -> StackResult:
     stack, named = _named_stack(text)
     _fill_defaults(stack, project_type)
-    result = StackResult(tech_stack=stack, constraints=extract_constraints(text))
+    result = StackResult(tech_stack=stack, constraints=extract_constraints(text, project_type))
     for name in named:
         if name in MAPPED:
             result.assumptions.append(

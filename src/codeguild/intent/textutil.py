@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from codeguild.intent.gazetteer import is_technology
 from codeguild.intent.language import ENGLISH_STOPWORDS
 from codeguild.intent.lexicon import NON_ENTITY_NOUNS, word_set
 
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx)\.", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
-_ITEM_SPLIT = re.compile(r"\s*(?:,|;|/|&|\band/or\b|\bas well as\b|\band\b|\bor\b|\bplus\b)\s*")
+_ITEM_SPLIT = re.compile(
+    # "small/medium/large" lists three values; "mg/l" is one unit
+    r"\s*(?:,|;|(?<!\b\w)(?<!\b\w\w)/(?!\w\b)|&|\band/or\b|\bas well as\b|\band\b|\bor\b"
+    r"|\bplus\b)\s*|\s+\+\s+"
+)
 _PAIRS = re.compile(r"\b(?:date and time|terms and conditions|questions and answers)\b")
 # nouns that look like gerunds
 _ING_NOUNS = word_set(
@@ -52,6 +58,8 @@ def strip_parentheticals(text: str) -> str:
 
 def is_noun_candidate(word: str) -> bool:
     """Whether ``word`` could name a domain thing (not a function word or software term)."""
+    if "-" in word and word.endswith("s") and all(p.isalpha() for p in word.split("-")):
+        word = word.replace("-", "")  # a hyphenated plural is a noun: "fill-ups", "check-ins"
     return (
         len(word) >= 3
         and word.isalpha()
@@ -59,5 +67,17 @@ def is_noun_candidate(word: str) -> bool:
         and word not in ENGLISH_STOPWORDS
         and word not in NON_ENTITY_NOUNS
         and word not in _NOT_NOUNS
-        and (not word.endswith(("ing", "ly")) or word in _ING_NOUNS)
+        # a gerund has no plural: "outings", "screenings" are nouns
+        and (
+            not word.endswith(("ing", "ly"))
+            or word in _ING_NOUNS
+            or (word.endswith("ings") and len(word) > 6)
+        )
     )
+
+
+@lru_cache(maxsize=4096)
+def names_technology(phrase: str) -> bool:
+    """Whether ``phrase`` is just a technology's name; remembered, since the scanners ask about
+    the same list items many times and the gazetteer tries every technology in turn."""
+    return is_technology(phrase)

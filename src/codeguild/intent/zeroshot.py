@@ -165,8 +165,11 @@ def classify(
     embedded = _softmax(sims)
     keyword = _keyword_distribution(score)
     if keyword:
+        # the labels weigh the kinds the text gives evidence for; they do not bring in a kind
+        # no word of the text supports (a long brief's topic can resemble any label)
         blend = {
-            c: KEYWORD_WEIGHT * keyword[c] + (1 - KEYWORD_WEIGHT) * embedded[c] for c in CATEGORIES
+            c: KEYWORD_WEIGHT * keyword[c] + (1 - KEYWORD_WEIGHT) * embedded[c] * (keyword[c] > 0)
+            for c in CATEGORIES
         }
     else:
         blend = embedded
