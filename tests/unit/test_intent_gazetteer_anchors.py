@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from codeguild.intent.evaluation import load_split
-from codeguild.intent.gazetteer import TECHNOLOGIES, _anchors, candidates
+from codeguild.intent.gazetteer import (
+    TECHNOLOGIES,
+    _anchors,
+    candidates,
+    is_technology,
+    names_a_technology,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "intents"
 
@@ -37,3 +43,16 @@ def test_the_pre_check_keeps_every_technology_a_text_names() -> None:
             t.name for t in TECHNOLOGIES if id(t) not in kept and next(t.mentions(text), None)
         ]
         assert not missed, (missed, text[:80])
+
+
+def test_the_yes_no_questions_answer_as_a_full_scan_would() -> None:
+    texts = [case.text for case in load_split(DATA, "tune")]
+    phrases = ["PostgreSQL 16", " stripe ", "Next.js", "k8s", "books", "Click", "a rich man"]
+    for phrase in phrases + [w for text in texts[:60] for w in text.split()]:
+        assert is_technology(phrase) == any(
+            t.pattern.fullmatch(phrase.strip()) for t in TECHNOLOGIES
+        ), phrase
+    for text in texts:
+        assert names_a_technology(text) == any(
+            t.slot != "language" and t.pattern.search(text) for t in TECHNOLOGIES
+        ), text[:80]

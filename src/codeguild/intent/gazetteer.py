@@ -298,10 +298,10 @@ ENGINE_STACK = {
 def is_technology(phrase: str) -> bool:
     """Whether ``phrase`` is just the name of a technology ("stripe", "PostgreSQL 16")."""
     phrase = phrase.strip()
-    return any(t.pattern.fullmatch(phrase) for t in TECHNOLOGIES)
+    return any(t.pattern.fullmatch(phrase) for t in candidates(phrase))
 
 
 def names_a_technology(text: str) -> bool:
     """Whether ``text`` names a database, framework or service: a sign it is about software.
     Languages do not count ("java" is also coffee)."""
-    return any(t.slot != "language" and t.pattern.search(text) for t in TECHNOLOGIES)
+    return any(t.slot != "language" and t.pattern.search(text) for t in candidates(text))
